@@ -1,0 +1,157 @@
+# Builds the course's images with javac, jlink and docker, and runs, tests and measures the
+# five challenges. `make` alone lists the targets.
+
+## Images are named $(IMAGE_PREFIX)/NAME:$(VERSION); the compose files use the same defaults.
+IMAGE_PREFIX ?= desafios
+## The tag of every image this Makefile builds.
+VERSION ?= 0.1.0
+## Everything the build writes goes under this folder; `make clean` removes it.
+BUILD := build
+## The JDK modules the services use; the jlink runtime holds these and nothing else.
+MODULES := java.base,java.logging,java.management,java.net.http,java.sql,jdk.httpserver
+## The Java release the sources are compiled for (any JDK from 21 on can build them).
+RELEASE := 21
+
+export IMAGE_PREFIX VERSION
+SHELL := bash
+.SHELLFLAGS := -Eeuo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+CHALLENGES := $(sort $(patsubst challenges/%/compose.yaml,%,$(wildcard challenges/*/compose.yaml)))
+SERVICES := $(notdir $(wildcard src/services/*))
+JDK := $(shell src/build/find-jdk 2>/dev/null)
+empty :=
+space := $(empty) $(empty)
+comma := ,
+classpath = $(subst $(space),:,$(strip $(1)))
+javac_flags := --release $(RELEASE) -Xlint:all,-serial -Werror -encoding UTF-8
+kit_sources := $(wildcard src/kit/*.java)
+stamps := $(BUILD)/stamps
+compose = docker compose -f challenges/$(1)/compose.yaml
+
+# The third-party jars a service needs, from src/services/NAME/libraries (names in jars.lock).
+libraries = $(if $(wildcard src/services/$(1)/libraries),$(shell grep -v '^\#' src/services/$(1)/libraries))
+service_sources = $(shell find src/services/$(1) -name '*.java')
+main_class = $(subst -,,$(1)).Main
+
+# A stamp whose image was deleted (docker rmi, prune) must not hide the loss: forget it.
+ifneq ($(filter build run-% test% bench%,$(or $(MAKECMDGOALS),help)),)
+present := $(shell docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)
+$(foreach s,$(wildcard $(stamps)/*.image),$(if $(filter \
+  $(IMAGE_PREFIX)/$(basename $(notdir $(s))):$(VERSION),$(present)),,$(shell rm -f $(s))))
+endif
+
+.PHONY: help
+help: ## List the targets.
+	@echo "Usage: make TARGET   (challenges: $(CHALLENGES))"
+	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) \
+	  | sed -E 's/^([^:]+):.*## (.*)/  \1\t\2/' | expand -t 18
+
+.PHONY: build
+build: $(stamps)/base.image $(SERVICES:%=$(stamps)/%.image) $(stamps)/client.image ## Build every image (only what changed).
+	@echo "images: $$(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
+	  | grep '^$(IMAGE_PREFIX)/' | grep ':$(VERSION) ' | sort | tr '\n' ' ')"
+
+.PHONY: jars
+jars: $(BUILD)/jars/.checked ## Fetch the pinned jars with Maven and check their SHA-256.
+
+$(BUILD)/jars/.checked: src/jars.lock src/build/fetch-jars
+	src/build/fetch-jars src/jars.lock $(BUILD)/jars
+	@touch $@
+
+$(BUILD)/lib/kit.jar: $(kit_sources) $(BUILD)/jars/.checked
+	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
+	rm -rf $(BUILD)/classes/kit && mkdir -p $(BUILD)/classes/kit $(@D)
+	$(JDK)/bin/javac $(javac_flags) \
+	  -cp $(BUILD)/jars/minimal-json.jar \
+	  -d $(BUILD)/classes/kit \
+	  $(kit_sources)
+	$(JDK)/bin/jar --create --file $@ -C $(BUILD)/classes/kit .
+
+# The runtime: only $(MODULES), no debug information (Java or native), headers or man pages.
+# Its native libraries ship with symbol tables that only debuggers read: strip them too.
+$(BUILD)/runtime/release: Makefile
+	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
+	rm -rf $(BUILD)/runtime
+	$(JDK)/bin/jlink \
+	  --add-modules $(MODULES) \
+	  --strip-debug \
+	  --no-header-files \
+	  --no-man-pages \
+	  --output $(BUILD)/runtime
+	if command -v strip >/dev/null; then find $(BUILD)/runtime -name '*.so' -exec strip --strip-unneeded {} +; fi
+	@for m in $(subst $(comma),$(space),$(MODULES)); do \
+	  $(BUILD)/runtime/bin/java --list-modules | grep -q "^$$m@" \
+	    || { echo "error: the jlink runtime lacks module $$m"; exit 1; }; \
+	done
+	@echo "runtime: $$(du -sh $(BUILD)/runtime | cut -f1), modules:" \
+	  $$($(BUILD)/runtime/bin/java --list-modules | cut -d@ -f1 | paste -sd" ")
+
+$(stamps)/base.image: Dockerfile.base $(BUILD)/runtime/release $(BUILD)/lib/kit.jar
+	rm -rf $(BUILD)/base && mkdir -p $(BUILD)/base/lib $(@D)
+	cp -a $(BUILD)/runtime $(BUILD)/base/runtime
+	cp $(BUILD)/lib/kit.jar $(BUILD)/jars/minimal-json.jar $(BUILD)/base/lib/
+	DOCKER_BUILDKIT=0 docker build -q -f Dockerfile.base -t $(IMAGE_PREFIX)/base:$(VERSION) $(BUILD)/base \
+	  >$@ 2>$@.log || { cat $@.log; exit 1; }
+
+# One rule per service: compile against the kit, jar with a manifest naming its class path,
+# then an image on the base with only this service's code and jars.
+define service_rules
+$(BUILD)/images/$(1)/service.jar: $(call service_sources,$(1)) $(BUILD)/lib/kit.jar \
+    $(wildcard src/services/$(1)/libraries)
+	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
+	rm -rf $(BUILD)/classes/$(1) $(BUILD)/images/$(1) && mkdir -p $(BUILD)/classes/$(1) $(BUILD)/images/$(1)/lib
+	$(JDK)/bin/javac $(javac_flags) \
+	  -cp $(call classpath,$(BUILD)/lib/kit.jar $(BUILD)/jars/minimal-json.jar $(foreach j,$(call libraries,$(1)),$(BUILD)/jars/$(j).jar)) \
+	  -d $(BUILD)/classes/$(1) \
+	  $(call service_sources,$(1))
+	$(foreach j,$(call libraries,$(1)),cp $(BUILD)/jars/$(j).jar $(BUILD)/images/$(1)/lib/ &&) true
+	printf 'Main-Class: %s\nClass-Path: %s\n' '$(call main_class,$(1))' \
+	  '$(foreach j,kit minimal-json $(call libraries,$(1)),lib/$(j).jar)' >$(BUILD)/classes/$(1).mf
+	$(JDK)/bin/jar --create --file $$@ --manifest $(BUILD)/classes/$(1).mf -C $(BUILD)/classes/$(1) .
+
+$(stamps)/$(1).image: $(BUILD)/images/$(1)/service.jar $(stamps)/base.image src/Dockerfile.service
+	DOCKER_BUILDKIT=0 docker build -q -f src/Dockerfile.service --build-arg BASE=$(IMAGE_PREFIX)/base:$(VERSION) \
+	  -t $(IMAGE_PREFIX)/$(1):$(VERSION) $(BUILD)/images/$(1) \
+	  >$$@ 2>$$@.log || { cat $$@.log; exit 1; }
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+
+$(stamps)/client.image: $(wildcard src/client/*)
+	@mkdir -p $(@D)
+	DOCKER_BUILDKIT=0 docker build -q -t $(IMAGE_PREFIX)/client:$(VERSION) src/client \
+	  >$@ 2>$@.log || { cat $@.log; exit 1; }
+
+.PHONY: run-%
+run-%: build ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
+	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
+	$(call compose,$*) up -d --wait
+	@echo; cat challenges/$*/try.txt
+
+.PHONY: logs-%
+logs-%: ## Follow the logs of challenge N.
+	$(call compose,$*) logs -f --tail 50
+
+.PHONY: down-%
+down-%: ## Stop challenge N and remove its containers and networks (volumes stay).
+	$(call compose,$*) down --remove-orphans
+
+.PHONY: test
+test: build ## Build, then run every test (kit and all challenges).
+	tests/run
+
+.PHONY: test-%
+test-%: build ## Run the tests of one challenge (test-1 … test-5) or of the kit (test-kit).
+	tests/run $*
+
+.PHONY: bench
+bench: build ## Measure image sizes, start-up times and memory; writes build/bench/.
+	tests/bench/run
+
+.PHONY: clean
+clean: ## Remove build/ (images stay; `docker image rm` them by name to free space).
+	rm -rf $(BUILD)
+
+-include $(wildcard challenges/*/challenge.mk)

@@ -1,0 +1,54 @@
+package kit;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.io.PrintStream;
+import java.time.Instant;
+
+/**
+ * One JSON object per line on standard output, so {@code docker compose logs} stays readable
+ * and every line can be filtered by field (for example by {@code request_id}).
+ */
+public final class Log {
+    private Log() {}
+
+    private static final PrintStream OUT = System.out;
+
+    /** Logs {@code message} with alternating field names and values. */
+    public static void info(String message, Object... fields) {
+        write("info", message, fields);
+    }
+
+    public static void warn(String message, Object... fields) {
+        write("warn", message, fields);
+    }
+
+    public static void error(String message, Object... fields) {
+        write("error", message, fields);
+    }
+
+    private static void write(String level, String message, Object... fields) {
+        JsonObject line = Json.object()
+                .add("time", Instant.now().toString())
+                .add("level", level)
+                .add("msg", message);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            line.add(String.valueOf(fields[i]), toJson(fields[i + 1]));
+        }
+        String text = line.toString();
+        synchronized (OUT) {
+            OUT.println(text);
+        }
+    }
+
+    private static JsonValue toJson(Object value) {
+        if (value == null) return Json.NULL;
+        if (value instanceof JsonValue json) return json;
+        if (value instanceof Integer n) return Json.value(n);
+        if (value instanceof Long n) return Json.value(n);
+        if (value instanceof Double n) return Json.value(n);
+        if (value instanceof Boolean b) return Json.value(b);
+        return Json.value(String.valueOf(value));
+    }
+}

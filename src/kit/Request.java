@@ -1,0 +1,166 @@
+package kit;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** One request as a handler sees it: path parameters, query, a bounded body, and replies. */
+public final class Request {
+    private final HttpExchange exchange;
+    private final Map<String, String> params;
+    private final int maxBodyBytes;
+    private Map<String, String> query;
+
+    Request(HttpExchange exchange, Map<String, String> params, int maxBodyBytes) {
+        this.exchange = exchange;
+        this.params = params;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The underlying exchange, for streaming (the gateway) or unusual headers. */
+    public HttpExchange exchange() {
+        return exchange;
+    }
+
+    public String method() {
+        return exchange.getRequestMethod();
+    }
+
+    /** The decoded path parameter {@code name} of the route pattern. */
+    public String param(String name) {
+        return params.get(name);
+    }
+
+    /** A path parameter that must be a positive integer id; anything else is a 400. */
+    public long id(String name) {
+        String raw = param(name);
+        try {
+            long id = Long.parseLong(raw);
+            if (id > 0) return id;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw Problem.badRequest(name + " must be a positive integer, got \"" + raw + "\"");
+    }
+
+    /** The first value of query parameter {@code name}. */
+    public Optional<String> query(String name) {
+        if (query == null) query = parseQuery(exchange.getRequestURI().getRawQuery());
+        return Optional.ofNullable(query.get(name));
+    }
+
+    /** A query parameter that must be an integer in [min, max], or {@code otherwise}. */
+    public int queryInt(String name, int otherwise, int min, int max) {
+        Optional<String> raw = query(name);
+        if (raw.isEmpty()) return otherwise;
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value >= min && value <= max) return value;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw Problem.badRequest("query parameter " + name + " must be an integer from "
+                + min + " to " + max + ", got \"" + raw.get() + "\"");
+    }
+
+    /** The first value of request header {@code name}, or {@code null}. */
+    public String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The body, at most the service's limit; a larger one is a 413. */
+    public byte[] body() throws IOException {
+        String length = header("Content-Length");
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                throw Problem.badRequest("Content-Length is not a number: " + length);
+            }
+            if (declared > maxBodyBytes) throw tooLarge();
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+            if (bytes.length > maxBodyBytes) throw tooLarge();
+            return bytes;
+        }
+    }
+
+    private Problem tooLarge() {
+        // The unread rest of the body would be taken as the next request: close instead.
+        exchange.getResponseHeaders().set("Connection", "close");
+        return Problem.of(413, "content-too-large", "Content Too Large",
+                "the request body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    /** The body as a JSON object; wrong media type 415, bad UTF-8 or JSON 400. */
+    public JsonObject jsonObject() throws IOException {
+        String type = header("Content-Type");
+        if (type == null || !isJson(type)) {
+            throw Problem.of(415, "unsupported-media-type", "Unsupported Media Type",
+                    "send the body as application/json, got " + (type == null ? "none" : type));
+        }
+        String text;
+        try {
+            text = PercentDecoder.utf8(ByteBuffer.wrap(body()));
+        } catch (CharacterCodingException e) {
+            throw Problem.badRequest("the request body is not valid UTF-8");
+        }
+        JsonValue value;
+        try {
+            value = Json.parse(text);
+        } catch (ParseException e) {
+            throw Problem.badRequest("malformed JSON: " + e.getMessage());
+        }
+        if (!value.isObject()) throw Problem.badRequest("expected a JSON object");
+        return value.asObject();
+    }
+
+    private static boolean isJson(String contentType) {
+        String media = contentType.split(";", 2)[0].trim().toLowerCase();
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
+    /** Sets a response header. */
+    public Request header(String name, String value) {
+        exchange.getResponseHeaders().set(name, value);
+        return this;
+    }
+
+    /** Answers with {@code status} and a JSON body. */
+    public void respond(int status, JsonValue body) throws IOException {
+        Responses.json(exchange, status, body);
+    }
+
+    /** Answers 204 No Content. */
+    public void noContent() throws IOException {
+        exchange.sendResponseHeaders(204, -1);
+    }
+
+    private static Map<String, String> parseQuery(String raw) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) return result;
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                result.putIfAbsent(PercentDecoder.decode(name.replace('+', ' ')),
+                        PercentDecoder.decode(value.replace('+', ' ')));
+            } catch (CharacterCodingException | IllegalArgumentException e) {
+                throw Problem.badRequest("malformed query parameter: " + pair);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,192 @@
+package kit;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * A JSON service on the JDK's HttpServer: virtual threads, the routing table, request ids,
+ * access log, metrics, one error shape, {@code /health}, {@code /ready}, {@code /metrics}, and
+ * a graceful stop on SIGTERM. A service's {@code main} is one call to {@link #run}.
+ */
+public final class Service {
+    /** Sets up a service's routes and dependencies before it starts listening. */
+    @FunctionalInterface
+    public interface Setup {
+        void configure(Service service) throws Exception;
+    }
+
+    /** A dependency check for {@code /ready}: returns normally when up, throws when down. */
+    @FunctionalInterface
+    public interface Check {
+        void verify() throws Exception;
+    }
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+    public static final int DEFAULT_STOP_GRACE_SECONDS = 1;
+
+    private final String name;
+    private final String instance = hostname();
+    private final Instant started = Instant.now();
+    private final Routes routes = new Routes();
+    private final Metrics metrics = new Metrics();
+    private final Map<String, Check> checks = new LinkedHashMap<>();
+    private final List<Runnable> onStop = new ArrayList<>();
+    private final int port = Config.integer("PORT", DEFAULT_PORT, 1, 65535);
+    private final int maxBodyBytes =
+            Config.integer("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1, 1 << 30);
+    private final int stopGraceSeconds =
+            Config.integer("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE_SECONDS, 0, 8);
+    private volatile boolean stopping;
+
+    private Service(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Configures and starts the service {@code name}. A configuration error or a failure to
+     * listen is printed as one line and ends the process with status 2 (no stack trace).
+     */
+    public static void run(String name, Setup setup) {
+        JdkDefaults.apply();
+        try {
+            Service service = new Service(name);
+            setup.configure(service);
+            service.start();
+        } catch (Config.Invalid e) {
+            Log.error(e.getMessage(), "service", name);
+            System.exit(2);
+        } catch (Exception e) {
+            Log.error("cannot start: " + e, "service", name);
+            System.exit(2);
+        }
+    }
+
+    /** The routing table; register every route here, in one place. */
+    public Routes routes() {
+        return routes;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The container's host name, which tells replicas apart. */
+    public String instance() {
+        return instance;
+    }
+
+    /** Adds a dependency to {@code /ready}. */
+    public Service readiness(String dependency, Check check) {
+        checks.put(dependency, check);
+        return this;
+    }
+
+    /** Runs {@code action} after the server stopped (close pools, flush). */
+    public Service onStop(Runnable action) {
+        onStop.add(action);
+        return this;
+    }
+
+    private void start() throws IOException {
+        routes.get("/health", this::health).get("/ready", this::ready).get("/metrics", this::scrape);
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        var context = server.createContext("/", this::dispatch);
+        context.getFilters().add(new RequestId());
+        context.getFilters().add(new AccessLog(metrics));
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
+        long sinceJvmStart = ProcessHandle.current().info().startInstant()
+                .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
+        Log.info("listening", "service", name, "port", port, "instance", instance,
+                "startup_ms", sinceJvmStart);
+    }
+
+    private void stop(HttpServer server) {
+        stopping = true;
+        Log.info("stopping", "service", name, "grace_s", stopGraceSeconds);
+        server.stop(stopGraceSeconds); // returns as soon as in-flight exchanges are done
+        onStop.forEach(Runnable::run);
+        Log.info("stopped", "service", name);
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            try {
+                Routes.Match match = routes.find(exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath());
+                AccessLog.ROUTE.set(match.pattern());
+                match.handler().handle(new Request(exchange, match.params(), maxBodyBytes));
+            } catch (Problem problem) {
+                if (exchange.getResponseCode() == -1) problem.send(exchange);
+            } catch (IOException | RuntimeException e) {
+                Log.error("unhandled", "error", e.toString(), "at", firstFrame(e));
+                if (exchange.getResponseCode() == -1) {
+                    Problem.of(500, "internal", "Internal Server Error",
+                            "the service failed; the log line with this request_id says why")
+                            .send(exchange);
+                }
+            }
+            if (exchange.getResponseCode() == -1) {
+                Problem.of(500, "no-response", "Internal Server Error", "no response was written")
+                        .send(exchange);
+            }
+        }
+    }
+
+    private static String firstFrame(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? "?" : trace[0].toString();
+    }
+
+    private void health(Request request) throws IOException {
+        request.respond(stopping ? 503 : 200, Json.object()
+                .add("status", stopping ? "stopping" : "up")
+                .add("service", name)
+                .add("instance", instance)
+                .add("uptime_s", Duration.between(started, Instant.now()).toSeconds()));
+    }
+
+    private void ready(Request request) throws IOException {
+        JsonObject results = new JsonObject();
+        boolean ready = !stopping;
+        for (var entry : checks.entrySet()) {
+            try {
+                entry.getValue().verify();
+                results.add(entry.getKey(), "up");
+            } catch (Exception e) {
+                ready = false;
+                results.add(entry.getKey(), "down: " + e.getMessage());
+            }
+        }
+        request.respond(ready ? 200 : 503, Json.object()
+                .add("status", ready ? "ready" : "not ready")
+                .add("service", name)
+                .add("checks", results));
+    }
+
+    private void scrape(Request request) throws IOException {
+        Responses.text(request.exchange(), 200, "text/plain; version=0.0.4", metrics.scrape());
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

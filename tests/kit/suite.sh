@@ -1,0 +1,158 @@
+# The service kit, on the host's JVM (no Docker): routing, the error shape, request ids, body
+# limits, health, metrics, configuration errors and graceful shutdown.
+
+start_fixture() {  # start_fixture [ENV=VALUE...]: starts the fixture; sets PID, URL, LOG
+  PORT=$(free_port) URL=http://127.0.0.1:$PORT
+  LOG=$(mktemp)
+  env PORT="$PORT" MAX_BODY_BYTES=1024 "$@" "$JAVA" -cp "$CP" Fixture >"$LOG" 2>&1 &
+  PID=$!
+  wait_for 20 "fixture on $URL" curl -sf "$URL/health"
+}
+
+FIXTURE_CLASSES=$ROOT/build/test-classes/kit
+CP="$ROOT/build/lib/kit.jar:$ROOT/build/jars/minimal-json.jar:$FIXTURE_CLASSES"
+
+setup() {
+  JDK=$("$ROOT/src/build/find-jdk")
+  test -f "$ROOT/build/lib/kit.jar" || fail "build/lib/kit.jar missing: run 'make build'"
+  "$JDK/bin/javac" -d "$FIXTURE_CLASSES" -cp "$CP" "$TESTS_DIR/kit/Fixture.java"
+  echo "JAVA=$JDK/bin/java" >"$FIXTURE_CLASSES/java.env"
+}
+
+# Every test gets a fresh fixture; stopped when the test's subshell exits.
+before() {
+  source "$FIXTURE_CLASSES/java.env"
+  start_fixture "$@"
+  trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$LOG"' EXIT
+}
+
+test_unknown_path_is_404_problem() {
+  before
+  http GET "$URL/nowhere"
+  expect_problem 404
+}
+
+test_wrong_method_is_405_with_allow() {
+  before
+  http DELETE "$URL/items/1"
+  expect_problem 405
+  expect_eq "GET, HEAD" "$(header allow)" "Allow"
+}
+
+test_path_parameter_must_be_an_id() {
+  before
+  http GET "$URL/items/42"
+  expect_eq 200 "$STATUS"; expect_eq 42 "$(json .id)"
+  http GET "$URL/items/abc"
+  expect_problem 400
+  http GET "$URL/items/%E2%82"
+  expect_problem 400
+}
+
+test_malformed_json_is_400() {
+  before
+  http POST "$URL/items" -H 'Content-Type: application/json' --data '{"name": "x",'
+  expect_problem 400
+  expect_match 'malformed JSON' "$(json .detail)"
+}
+
+test_invalid_utf8_is_400() {
+  before
+  http POST "$URL/items" -H 'Content-Type: application/json' --data-binary $'{"name":"\xff\xfe"}'
+  expect_problem 400
+  expect_match 'UTF-8' "$(json .detail)"
+}
+
+test_wrong_media_type_is_415() {
+  before
+  http POST "$URL/items" -H 'Content-Type: text/plain' --data 'name=x'
+  expect_problem 415
+}
+
+test_invalid_fields_are_all_listed() {
+  before
+  http POST "$URL/items" -H 'Content-Type: application/json' \
+    --data '{"name": "", "price": 1e99, "colour": "red"}'
+  expect_problem 400
+  expect_eq "colour,name,price" "$(json '[.errors[].field] | sort | join(",")')" "fields"
+  http POST "$URL/items" -H 'Content-Type: application/json' --data '{"name":"pen","price":150}'
+  expect_eq 201 "$STATUS"; expect_eq pen "$(json .name)"
+}
+
+test_body_over_limit_is_413() {
+  before
+  http POST "$URL/items" -H 'Content-Type: application/json' --data "$(head -c 2000 /dev/zero | tr '\0' ' '){}"
+  expect_problem 413
+  # Without Content-Length (chunked), the limit holds while reading.
+  http POST "$URL/items" -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \
+    --data "$(head -c 2000 /dev/zero | tr '\0' ' '){}"
+  expect_problem 413
+}
+
+test_a_bug_is_a_500_problem_without_stack_trace() {
+  before
+  http GET "$URL/boom"
+  expect_problem 500
+  [[ $BODY != *IllegalStateException* && $BODY != *"at kit."* ]] || fail "stack detail leaked: $BODY"
+  wait_for 5 "error logged" grep -q 'a bug in a handler' "$LOG"
+}
+
+test_request_id_is_kept_or_generated() {
+  before
+  http GET "$URL/items/1" -H 'X-Request-Id: order-7f3a'
+  expect_eq order-7f3a "$(header x-request-id)" "echoed id"
+  http GET "$URL/items/1" -H "X-Request-Id: $(printf 'x%.0s' {1..200})"
+  expect_match '^[0-9a-f]{32}$' "$(header x-request-id)" "generated id for an oversized one"
+  http GET "$URL/items/1"
+  expect_match '^[0-9a-f]{32}$' "$(header x-request-id)" "generated id"
+}
+
+test_access_log_has_one_line_per_request() {
+  before
+  http GET "$URL/items/9" -H 'X-Request-Id: log-check-1'
+  wait_for 5 "access log line" grep -q 'log-check-1' "$LOG"
+  line=$(grep 'log-check-1' "$LOG")
+  expect_eq "GET /items/9 200" "$(jq -r '"\(.method) \(.path) \(.status)"' <<<"$line")" "logged request"
+  expect_match '^[0-9.]+$' "$(jq -r .ms <<<"$line")" "latency"
+}
+
+test_health_ready_and_metrics() {
+  before
+  http GET "$URL/health"
+  expect_eq 200 "$STATUS"; expect_eq up "$(json .status)"
+  http GET "$URL/ready"
+  expect_eq 200 "$STATUS"; expect_eq ready "$(json .status)"
+  http GET "$URL/items/1"; http GET "$URL/items/2"; http GET "$URL/nowhere"
+  http GET "$URL/metrics"
+  expect_match '^text/plain' "$(header content-type)"
+  expect_eq 2 "$(grep -F 'http_requests_total{route="/items/{id}",method="GET",status="200"}' <<<"$BODY" | cut -d' ' -f2)" "item requests counted"
+  expect_eq 1 "$(grep -F 'http_requests_total{route="unmatched",method="GET",status="404"}' <<<"$BODY" | cut -d' ' -f2)" "404 counted"
+  expect_eq 2 "$(grep -F 'http_request_duration_seconds_count{route="/items/{id}"}' <<<"$BODY" | cut -d' ' -f2)" "histogram count"
+}
+
+test_bad_configuration_stops_with_a_clear_message() {
+  source "$FIXTURE_CLASSES/java.env"
+  set +e
+  out=$(PORT=eighty "$JAVA" -cp "$CP" Fixture 2>&1); rc=$?
+  set -e
+  expect_eq 2 "$rc" "exit status"
+  expect_eq 'invalid configuration: PORT="eighty": expected an integer from 1 to 65535' \
+    "$(jq -r .msg <<<"$out")" "logged message"
+}
+
+test_sigterm_lets_in_flight_requests_finish() {
+  before STOP_GRACE_SECONDS=3
+  curl -s "$URL/slow?ms=800" >"$LOG.slow" &
+  slow=$!
+  wait_for 5 "slow request in flight" bash -c "curl -s $URL/metrics | grep -q 'route=\"/slow\"' || ! grep -q '/slow' '$LOG'"
+  sleep 0.2 # the slow request is already sleeping in its handler (< its 800 ms)
+  start=$(now_ms)
+  kill -TERM "$PID"
+  wait "$slow"
+  expect_eq 800 "$(jq -r .slept_ms <"$LOG.slow")" "the in-flight answer"
+  wait "$PID" || true
+  expect_le 2000 "$(( $(now_ms) - start ))" "ms from SIGTERM to exit"
+  # Once stopping, new connections are refused rather than left hanging.
+  ! curl -s --max-time 2 "$URL/health" >/dev/null || fail "still accepting after stop"
+  rm -f "$LOG.slow"
+}

@@ -1,0 +1,88 @@
+# Helpers for test suites (sourced by tests/run). Every expectation prints what was expected
+# and what came back, and returns non-zero so the test stops there.
+
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+export IMAGE_PREFIX=${IMAGE_PREFIX:-desafios} VERSION=${VERSION:-0.1.0}
+
+# expect_eq EXPECTED ACTUAL [WHAT]
+expect_eq() {
+  [ "$1" = "$2" ] && return 0
+  printf 'expected %s: %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
+  return 1
+}
+
+# expect_match REGEX ACTUAL [WHAT]  (extended regular expression)
+expect_match() {
+  [[ $2 =~ $1 ]] && return 0
+  printf 'expected %s to match: %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
+  return 1
+}
+
+# expect_le LIMIT ACTUAL [WHAT]  (numbers; ACTUAL may have decimals)
+expect_le() {
+  awk -v a="$2" -v l="$1" 'BEGIN { exit !(a <= l) }' && return 0
+  printf 'expected %s <= %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
+  return 1
+}
+
+fail() { echo "$*"; return 1; }
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s until it succeeds.
+wait_for() {
+  local limit=$1 what=$2; shift 2
+  local deadline=$(( $(date +%s%N) + limit * 1000000000 ))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(date +%s%N)" -gt "$deadline" ]; then
+      echo "timed out after ${limit}s waiting for: $what"; return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# now_ms: milliseconds since the epoch, for measuring how long something took.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# free_port: a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 20000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# http METHOD URL [CURL_ARGS...]: sets STATUS, BODY and HEADERS (raw, lower-cased names).
+http() {
+  local method=$1 url=$2; shift 2
+  local out; out=$(mktemp)
+  STATUS=$(curl -sS -o "$out" -D "$out.h" -w '%{http_code}' --max-time "${HTTP_TIMEOUT:-10}" \
+           -X "$method" "$@" "$url") || STATUS=000
+  BODY=$(cat "$out"); HEADERS=$(tr -d '\r' <"$out.h" 2>/dev/null | sed 's/^\([^:]*\):/\L\1:/')
+  rm -f "$out" "$out.h"
+}
+
+# header NAME: the value of response header NAME from the last `http` call.
+header() { grep -i "^$1:" <<<"$HEADERS" | head -1 | cut -d: -f2- | sed 's/^ *//'; }
+
+# json FILTER: applies a jq filter to the last response body.
+json() { jq -r "$1" <<<"$BODY"; }
+
+# expect_problem STATUS: the last response is STATUS with one problem+json body and request id.
+expect_problem() {
+  expect_eq "$1" "$STATUS" "status" || { echo "body: $BODY"; return 1; }
+  expect_match '^application/problem\+json' "$(header content-type)" "content-type"
+  expect_eq "$1" "$(json .status)" "problem status"
+  expect_match '^/problems/' "$(json .type)" "problem type"
+  expect_match '.+' "$(json .detail)" "problem detail"
+  expect_eq "$(header x-request-id)" "$(json .request_id)" "problem request_id"
+}
+
+# Compose, for a suite: `project NAME N` picks a unique project for challenge N.
+project() {
+  export COMPOSE_PROJECT_NAME="test-$1-$$"
+  COMPOSE_FILE_PATH="$ROOT/challenges/$2/compose.yaml"
+}
+compose() { docker compose -f "$COMPOSE_FILE_PATH" -p "$COMPOSE_PROJECT_NAME" "$@"; }
+
+# container SERVICE [INDEX]: the container id of a compose service.
+container() { compose ps -q "$1" | sed -n "${2:-1}p"; }
