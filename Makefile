@@ -124,6 +124,12 @@ $(stamps)/client.image: $(wildcard src/client/*)
 	DOCKER_BUILDKIT=0 docker build -q -t $(IMAGE_PREFIX)/client:$(VERSION) src/client \
 	  >$@ 2>$@.log || { cat $@.log; exit 1; }
 
+# wrk, the load generator of `make bench`, runs in the challenge's own network.
+$(stamps)/wrk.image: tests/bench/wrk/Dockerfile
+	@mkdir -p $(@D)
+	DOCKER_BUILDKIT=0 docker build -q -t $(IMAGE_PREFIX)/wrk:$(VERSION) tests/bench/wrk \
+	  >$@ 2>$@.log || { cat $@.log; exit 1; }
+
 .PHONY: run-%
 run-%: build ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
 	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
@@ -147,7 +153,7 @@ test-%: build ## Run the tests of one challenge (test-1 … test-5) or of the ki
 	tests/run $*
 
 .PHONY: bench
-bench: build ## Measure image sizes, start-up times and memory; writes build/bench/.
+bench: build $(stamps)/wrk.image ## Measure image sizes, start-up times and memory; writes build/bench/.
 	tests/bench/run
 
 .PHONY: clean
