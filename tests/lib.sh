@@ -27,6 +27,12 @@ expect_le() {
 
 fail() { echo "$*"; return 1; }
 
+# remember NAME VALUE: in setup, passes a value (a port, a path) on to every test and teardown.
+remember() {
+  printf '%s=%q\n' "$1" "$2" >>"$SUITE_ENV"
+  printf -v "$1" '%s' "$2"
+}
+
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s until it succeeds.
 wait_for() {
   local limit=$1 what=$2; shift 2
@@ -86,3 +92,6 @@ compose() { docker compose -f "$COMPOSE_FILE_PATH" -p "$COMPOSE_PROJECT_NAME" "$
 
 # container SERVICE [INDEX]: the container id of a compose service.
 container() { compose ps -q "$1" | sed -n "${2:-1}p"; }
+
+# logs SERVICE: that service's log, raw (compose logs adds terminal escapes to every line).
+logs() { docker logs "$(container "$1")" 2>&1; }

@@ -1,0 +1,74 @@
+# Challenge 1: a Java server and a shell client in separate containers on a custom network.
+
+project hello 1
+
+setup() {
+  remember PORT "$(free_port)"
+  SERVER_PORT=$PORT CLIENT_INTERVAL=1 compose up -d --wait
+}
+
+teardown() { compose down -v --remove-orphans; }
+
+# ok_lines: the client's successful answers so far, one JSON body per line.
+ok_lines() { logs client | sed -n 's/^[0-9:]* ok   //p'; }
+has_answers() { [ "$(ok_lines | wc -l)" -ge "$1" ]; }
+has_failure_line() { logs client | grep -q 'FAIL cannot reach http://server:8080/'; }
+# A restarted server counts from 1 again: an answer with a small count is from a new process.
+answered_by_new_process() { ok_lines | tail -1 | jq -e '.request_number <= 2' >/dev/null; }
+hostname_of() { docker inspect -f '{{.Config.Hostname}}' "$(container "$1")"; }
+
+test_client_gets_answers_by_hostname() {
+  wait_for 20 "3 answers in the client's log" has_answers 3
+  expect_eq "$(hostname_of server)" "$(ok_lines | tail -1 | jq -r .hostname)" "answering hostname"
+  # The request came from the client container's own address on the custom network.
+  client_ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$(container client)")
+  expect_eq "$client_ip" "$(ok_lines | tail -1 | jq -r .client.address)" "caller address"
+}
+
+test_network_is_a_named_bridge_with_both_containers() {
+  net="${COMPOSE_PROJECT_NAME}_hello-net"
+  expect_eq bridge "$(docker network inspect -f '{{.Driver}}' "$net")" "driver"
+  attached=$(docker network inspect -f '{{range .Containers}}{{.Name}} {{end}}' "$net" \
+    | tr ' ' '\n' | sed '/^$/d' | sort | paste -sd' ')
+  expect_eq "${COMPOSE_PROJECT_NAME}-client-1 ${COMPOSE_PROJECT_NAME}-server-1" "$attached" "containers"
+}
+
+test_server_answers_on_loopback() {
+  http GET "http://127.0.0.1:$PORT/"
+  expect_eq 200 "$STATUS"
+  expect_eq "$(hostname_of server)" "$(json .hostname)"
+  expect_match '^[0-9]+$' "$(json .request_number)" "request counter"
+}
+
+test_port_is_bound_to_loopback_only() {
+  expect_eq "127.0.0.1:$PORT" "$(docker port "$(container server)" 8080/tcp)" "published address"
+}
+
+test_errors_are_problem_json() {
+  http GET "http://127.0.0.1:$PORT/nowhere"
+  expect_problem 404
+  http POST "http://127.0.0.1:$PORT/"
+  expect_problem 405
+  expect_eq "GET, HEAD" "$(header allow)" "Allow"
+}
+
+test_containers_run_as_non_root() {
+  expect_eq 10001:10001 "$(docker inspect -f '{{.Config.User}}' "$(container server)")" "server user"
+  expect_eq 10001:10001 "$(docker inspect -f '{{.Config.User}}' "$(container client)")" "client user"
+}
+
+test_client_reports_an_unreachable_server_and_resumes() {
+  client_started=$(docker inspect -f '{{.State.StartedAt}}' "$(container client)")
+  compose stop server
+  wait_for 15 "a FAIL line in the client's log" has_failure_line
+  compose start server
+  wait_for 30 "an answer from the restarted server" answered_by_new_process
+  expect_eq "$client_started" "$(docker inspect -f '{{.State.StartedAt}}' "$(container client)")" \
+    "client start time (it never restarted)"
+}
+
+test_down_finishes_within_3s() {
+  start=$(now_ms)
+  compose down
+  expect_le 3000 "$(( $(now_ms) - start ))" "ms for docker compose down"
+}
