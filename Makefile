@@ -31,6 +31,12 @@ kit_sources := $(wildcard src/kit/*.java)
 stamps := $(BUILD)/stamps
 compose = docker compose -f challenges/$(1)/compose.yaml
 
+# The images a challenge's compose file names (image: ${IMAGE_PREFIX:-desafios}/NAME:...), so
+# that `make run-N` builds only what challenge N runs.
+images_of = $(shell sed -n 's|.*image: *\$${IMAGE_PREFIX:-[a-z]*}/\([a-z0-9-]*\):.*|\1|p' \
+  challenges/$(1)/compose.yaml 2>/dev/null | sort -u)
+stamps_of = $(foreach i,$(call images_of,$(1)),$(stamps)/$(i).image)
+
 # The third-party jars a service needs, from src/services/NAME/libraries (names in jars.lock).
 libraries = $(if $(wildcard src/services/$(1)/libraries),$(shell grep -v '^\#' src/services/$(1)/libraries))
 service_sources = $(shell find src/services/$(1) -name '*.java')
@@ -72,7 +78,11 @@ $(BUILD)/lib/kit.jar: $(kit_sources) $(BUILD)/jars/.checked
 
 # The runtime: only $(MODULES), no debug information (Java or native), headers or man pages.
 # Its native libraries ship with symbol tables that only debuggers read: strip them too.
-$(BUILD)/runtime/release: Makefile
+# Rebuilt when MODULES or the JDK changes (not on every edit of this Makefile).
+runtime_inputs := $(MODULES) $(JDK)
+$(shell mkdir -p $(BUILD); echo '$(runtime_inputs)' | cmp -s - $(BUILD)/runtime.inputs \
+  || echo '$(runtime_inputs)' >$(BUILD)/runtime.inputs)
+$(BUILD)/runtime/release: $(BUILD)/runtime.inputs
 	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
 	rm -rf $(BUILD)/runtime
 	$(JDK)/bin/jlink \
@@ -130,8 +140,10 @@ $(stamps)/wrk.image: tests/bench/wrk/Dockerfile
 	DOCKER_BUILDKIT=0 docker build -q -t $(IMAGE_PREFIX)/wrk:$(VERSION) tests/bench/wrk \
 	  >$@ 2>$@.log || { cat $@.log; exit 1; }
 
+.SECONDEXPANSION:
+
 .PHONY: run-%
-run-%: build ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
+run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
 	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
 	$(call compose,$*) up -d --wait
 	@echo; cat challenges/$*/try.txt
@@ -149,7 +161,7 @@ test: build ## Build, then run every test (kit and all challenges).
 	tests/run
 
 .PHONY: test-%
-test-%: build ## Run the tests of one challenge (test-1 … test-5) or of the kit (test-kit).
+test-%: $$(if $$(filter kit,$$*),$(BUILD)/lib/kit.jar,$$(call stamps_of,$$*)) ## Run the tests of one challenge (test-1 … test-5) or of the kit (test-kit).
 	tests/run $*
 
 .PHONY: bench

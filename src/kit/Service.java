@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -109,10 +110,18 @@ public final class Service {
         context.getFilters().add(new AccessLog(metrics));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
-        long sinceJvmStart = ProcessHandle.current().info().startInstant()
-                .map(t -> Duration.between(t, Instant.now()).toMillis()).orElse(-1L);
+        // The JVM's own clock: a process start time from /proc is only precise to a second.
+        long sinceJvmStart = ManagementFactory.getRuntimeMXBean().getUptime();
         Log.info("listening", "service", name, "port", port, "instance", instance,
                 "startup_ms", sinceJvmStart);
+        if (Training.enabled()) {
+            try {
+                Training.run(port);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.exit(0);
+        }
     }
 
     private void stop(HttpServer server) {
