@@ -21,9 +21,9 @@ install -o postgres -g postgres -m 400 /run/secrets/db-password "$POSTGRES_PASSW
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   touch "$INIT_MARKER"
 elif [ -e "$INIT_MARKER" ]; then
-  echo >&2 "error: the init scripts in /docker-entrypoint-initdb.d failed on the first start" \
-    "(their error is earlier in this log), so $PGDATA is only half made." \
-    "Fix the script, then run 'make reset-2' to start again from an empty volume."
+  echo >&2 "error: an init script failed on the first start (its error is earlier in this log)," \
+    "so $PGDATA is half made and will not be served."
+  echo >&2 "       Fix the script, then run 'make reset-2' to start again from an empty volume."
   exit 1
 fi
 
