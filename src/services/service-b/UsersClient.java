@@ -1,0 +1,202 @@
+package serviceb;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kit.Client;
+import kit.Log;
+import kit.Metrics;
+import kit.Problem;
+import kit.RequestId;
+import kit.Upstream;
+import kit.Upstream.Replica;
+
+/**
+ * Service A's users API as B calls it. A call passes the circuit breaker, goes to one replica
+ * (the kit's {@link Upstream} takes them in turn), is bounded by a connect and a request
+ * timeout, and is retried at most {@code retries} times after a pause with jitter, on a replica
+ * this call has not tried when there is one. Only GET exists here, so every call is idempotent
+ * and safe to retry; a call that changes something would need its own rules.
+ */
+final class UsersClient {
+    /** A usable answer from A: a status below 500 and a JSON object. */
+    record Answer(int status, JsonObject body) {}
+
+    private final Upstream upstream;
+    private final HttpClient client;
+    private final Duration connectTimeout;
+    private final Duration timeout;
+    private final int retries;
+    private final Backoff backoff;
+    private final CircuitBreaker breaker;
+    private final Metrics.Counter retried;
+    private final Metrics.Counter rejected;
+
+    UsersClient(Upstream upstream, Duration connectTimeout, Duration timeout, int retries,
+            Backoff backoff, CircuitBreaker breaker, Metrics metrics) {
+        this.upstream = upstream;
+        this.client = Client.create(connectTimeout);
+        this.connectTimeout = connectTimeout;
+        this.timeout = timeout;
+        this.retries = retries;
+        this.backoff = backoff;
+        this.breaker = breaker;
+        this.retried = metrics.counter("upstream_retries_total",
+                "Calls to service A sent again after a failure.");
+        this.rejected = metrics.counter("breaker_rejected_total",
+                "Calls answered 503 at once because the circuit breaker was open.");
+    }
+
+    /** GETs {@code path} from A; a call that gets no usable answer throws B's problem. */
+    Answer get(String path) {
+        try {
+            breaker.acquire();
+        } catch (CircuitBreaker.Open open) {
+            rejected.inc();
+            long seconds = Math.max(1, (open.retryAfterMillis() + 999) / 1000);
+            throw Problem.of(503, "circuit-open", "Service Unavailable",
+                            "calls to " + upstream.host() + " are suspended after repeated "
+                                    + "failures; the next trial is in " + seconds + " s")
+                    .header("Retry-After", Long.toString(seconds));
+        }
+        try {
+            Answer answer = withRetries(path);
+            breaker.succeeded();
+            return answer;
+        } catch (CallFailed failure) {
+            breaker.failed();
+            throw failure.problem();
+        } catch (RuntimeException e) {
+            breaker.failed(); // else a half-open breaker would wait forever for its trial
+            throw e;
+        }
+    }
+
+    /** For B's {@code /ready}: returns when a replica of A answers its /health, else throws. */
+    void checkReachable() throws Exception {
+        String why = "no replica answered";
+        for (Replica replica : upstream.replicas()) {
+            try {
+                if (attempt(replica, "/health").status() == 200) return;
+                why = replica + " is not healthy";
+            } catch (CallFailed failure) {
+                why = failure.getMessage();
+            }
+        }
+        throw new Exception(why);
+    }
+
+    private Answer withRetries(String path) throws CallFailed {
+        Set<Replica> tried = new HashSet<>();
+        Replica replica = first();
+        for (int retry = 1; ; retry++) {
+            try {
+                Answer answer = attempt(replica, path);
+                upstream.succeeded(replica);
+                return answer;
+            } catch (CallFailed failure) {
+                upstream.failed(replica);
+                tried.add(replica);
+                Replica next = retry > retries ? null
+                        : retryTarget(tried, failure.kind().sameReplicaMayRetry());
+                if (next == null) throw failure;
+                backoff.pause(retry);
+                retried.inc();
+                Log.warn("retrying", "path", path, "retry", retry, "failed", replica.toString(),
+                        "reason", failure.getMessage(), "next", next.toString(),
+                        "request_id", RequestId.current());
+                replica = next;
+            }
+        }
+    }
+
+    private Replica first() throws CallFailed {
+        try {
+            return upstream.next();
+        } catch (Upstream.NoReplicas e) {
+            throw new CallFailed(CallFailed.Kind.NO_REPLICAS, e.getMessage());
+        }
+    }
+
+    /** A replica this call has not tried, else the failed one when that is worth it, else none. */
+    private Replica retryTarget(Set<Replica> tried, boolean sameMayRetry) {
+        try {
+            Replica next = upstream.next();
+            if (!tried.contains(next)) return next;
+            for (Replica other : upstream.replicas()) {
+                if (!tried.contains(other) && !upstream.isEjected(other)) return other;
+            }
+            return sameMayRetry ? next : null;
+        } catch (Upstream.NoReplicas e) {
+            return null;
+        }
+    }
+
+    private Answer attempt(Replica replica, String path) throws CallFailed {
+        HttpRequest request = Client.request(replica.uri(path), timeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        CompletableFuture<HttpResponse<String>> pending =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            // The client's request timeout stops waiting once the head is in; this bound covers
+            // head and body alike, and takes effect even when the client's timer runs late.
+            response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), replica);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw failure(new HttpTimeoutException("no complete answer"), replica);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CallFailed(CallFailed.Kind.BROKEN, "interrupted while calling " + replica);
+        }
+        int status = response.statusCode();
+        String from = upstream.host() + " at " + replica;
+        if (status >= 500) {
+            throw new CallFailed(CallFailed.Kind.BROKEN, from + " answered " + status);
+        }
+        try {
+            JsonValue body = Json.parse(response.body());
+            if (body.isObject()) return new Answer(status, body.asObject());
+        } catch (ParseException e) {
+            // reported below
+        }
+        throw new CallFailed(CallFailed.Kind.BROKEN, from + " answered " + status
+                + " with a body that is not a JSON object");
+    }
+
+    private CallFailed failure(Throwable cause, Replica replica) {
+        String at = upstream.host() + " at " + replica;
+        // A connect timeout is also an HttpTimeoutException: test for it first.
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new CallFailed(CallFailed.Kind.UNREACHABLE, at
+                    + " accepted no connection within " + connectTimeout.toMillis() + " ms");
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new CallFailed(CallFailed.Kind.TIMEOUT,
+                    at + " did not answer within " + timeout.toMillis() + " ms");
+        }
+        if (cause instanceof ConnectException) {
+            return new CallFailed(CallFailed.Kind.REFUSED, at + " refused the connection");
+        }
+        return new CallFailed(CallFailed.Kind.BROKEN, at + " failed: " + cause);
+    }
+}
