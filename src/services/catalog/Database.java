@@ -1,0 +1,109 @@
+package catalog;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kit.Metrics;
+import kit.Problem;
+
+/**
+ * PostgreSQL as the handlers see it: one statement per {@link #run}, answered within the
+ * deadline or turned into a 503 problem. While PostgreSQL is known to be down, calls fail at
+ * once instead of each waiting for a timeout; {@link Dependency} notices when it is back.
+ */
+final class Database implements AutoCloseable {
+    private final ConnectionPool pool;
+    private final Dependency health;
+    private final Duration deadline;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Metrics.Counter queries;
+
+    Database(Settings settings, Metrics metrics) {
+        pool = new ConnectionPool(settings);
+        deadline = settings.queryTimeout();
+        health = new Dependency("postgres", this::probe);
+        queries = metrics.counter("catalog_db_queries_total",
+                "Statements sent to PostgreSQL for requests (health probes not counted).");
+        metrics.gauge("catalog_db_pool_in_use", "Pooled connections in use.", pool::inUse);
+        metrics.gauge("catalog_db_pool_idle", "Pooled connections idle.", pool::idle);
+    }
+
+    Dependency health() {
+        return health;
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection within the deadline. PostgreSQL down, slow or
+     * out of connections is a 503 problem; a {@link Problem} thrown by the work passes through.
+     */
+    <T> T run(ConnectionPool.Work<T> work) {
+        if (!health.isUp()) throw unavailable(health.lastError());
+        queries.inc();
+        Future<T> future = executor.submit(() -> use(work));
+        try {
+            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // The work goes on: a connection still opening lands in the pool for the next
+            // request, and a stuck one ends at the driver's network timeout and is dropped.
+            // (So a write that times out may still commit: the 503 says "unknown", not "no".)
+            throw unavailable("no answer within " + deadline.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw translate(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted");
+        }
+    }
+
+    /** Runs on its own thread, so an outage is reported even after the caller gave up. */
+    private <T> T use(ConnectionPool.Work<T> work) throws SQLException {
+        try {
+            return pool.use(work);
+        } catch (ConnectionPool.Busy busy) {
+            throw busy;
+        } catch (SQLException e) {
+            if (ConnectionPool.isConnectionFailure(e)) health.failed(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        health.stop();
+        executor.shutdownNow();
+        pool.close();
+    }
+
+    private RuntimeException translate(Throwable cause) {
+        if (cause instanceof ConnectionPool.Busy busy) return unavailable(busy.getMessage());
+        if (cause instanceof SQLException sql && ConnectionPool.isConnectionFailure(sql)) {
+            return unavailable(health.lastError());
+        }
+        if (cause instanceof RuntimeException runtime) return runtime; // a Problem, or a bug
+        // Any other SQL error is a bug in a statement: the kit answers 500 and logs it.
+        return new IllegalStateException("SQL failed: " + cause, cause);
+    }
+
+    private static Problem unavailable(String why) {
+        return Problem.unavailable("PostgreSQL is unavailable (" + why
+                + "); cached items are still served, and it is retried in the background")
+                .header("Retry-After", "1");
+    }
+
+    private void probe() throws SQLException {
+        try {
+            pool.use(connection -> {
+                if (!connection.isValid(2)) throw new SQLException("no answer within 2 s", "08006");
+                return null;
+            });
+        } catch (ConnectionPool.Busy busy) {
+            // Every connection is in use, so PostgreSQL is answering; if those are stuck
+            // instead, their requests time out and report it.
+        }
+    }
+}

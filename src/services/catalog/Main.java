@@ -1,0 +1,156 @@
+package catalog;
+
+import com.eclipsesource.json.Json;
+import com.eclipsesource.json.JsonArray;
+import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import java.io.IOException;
+import java.util.List;
+import kit.Problem;
+import kit.Request;
+import kit.Service;
+
+/**
+ * Challenge 3's catalog: products in PostgreSQL, read through a Redis cache (cache-aside).
+ * Every answer says where its data came from, what the cache did and what each dependency
+ * cost, so the cache's effect can be watched with curl. Writes go to PostgreSQL, then delete
+ * the cached copies.
+ */
+public final class Main {
+    static final int DEFAULT_PAGE_SIZE = 20;
+    static final int MAX_PAGE_SIZE = 100;
+    /** Deep offsets make PostgreSQL read and skip every row before them; cap the cost. */
+    static final int MAX_OFFSET = 10_000;
+
+    private final Database database;
+    private final Cache cache;
+    private final CacheAside reads;
+    private final ProductStore store;
+
+    public static void main(String[] args) {
+        Service.run("catalog", service -> {
+            Main catalog = new Main(service, Settings.fromEnvironment());
+            service.routes()
+                    .get("/products", catalog::handleList)
+                    .post("/products", catalog::handleCreate)
+                    .get("/products/{id}", catalog::handleGet)
+                    .put("/products/{id}", catalog::handleUpdate);
+        });
+    }
+
+    private Main(Service service, Settings settings) {
+        database = new Database(settings, service.metrics());
+        cache = new Cache(settings);
+        reads = new CacheAside(cache, settings, service.metrics());
+        store = new ProductStore(database);
+        for (Dependency dependency : List.of(database.health(), cache.health())) {
+            // Started, not awaited: the catalog serves /health at once and waits for its
+            // dependencies in the background, reporting them on /ready.
+            if (!Settings.imageBuild()) dependency.start();
+            service.readiness(dependency.name(), () -> {
+                if (!dependency.isUp()) throw new Exception(dependency.lastError());
+            });
+            service.metrics().gauge("catalog_" + dependency.name() + "_up",
+                    "1 while " + dependency.name() + " answers its probes.",
+                    () -> dependency.isUp() ? 1 : 0);
+        }
+        service.onStop(cache::close).onStop(database::close);
+    }
+
+    private void handleList(Request request) throws IOException {
+        int limit = request.queryInt("limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+        int offset = request.queryInt("offset", 0, 0, MAX_OFFSET);
+        Lookup lookup = reads.read(Cache.listKey(limit, offset), noCache(request),
+                () -> store.list(limit, offset));
+        JsonObject page = Json.object().add("limit", limit).add("offset", offset)
+                .add("count", lookup.data().asArray().size());
+        respond(request, 200, lookup, body(lookup).add("page", page));
+    }
+
+    private void handleGet(Request request) throws IOException {
+        long id = request.id("id");
+        Lookup lookup = reads.read(Cache.productKey(id), noCache(request), () -> store.find(id));
+        if (!lookup.found()) throw lookup.notFound("no product with id " + id);
+        respond(request, 200, lookup, body(lookup).add("views", countView(id, lookup)));
+    }
+
+    private void handleCreate(Request request) throws IOException {
+        Product product = Product.from(request.jsonObject());
+        Timings timings = new Timings();
+        long start = System.nanoTime();
+        JsonObject created = store.create(product);
+        timings.postgres(System.nanoTime() - start);
+        long id = created.get("id").asLong();
+        // A "not found" cached for this id, and every list page, are now wrong.
+        JsonValue invalidated = invalidate(id, timings);
+        request.header("Location", "/products/" + id);
+        written(request, 201, created, invalidated, timings);
+    }
+
+    private void handleUpdate(Request request) throws IOException {
+        long id = request.id("id");
+        Product product = Product.from(request.jsonObject());
+        Timings timings = new Timings();
+        long start = System.nanoTime();
+        JsonObject updated = store.update(id, product);
+        timings.postgres(System.nanoTime() - start);
+        if (updated == null) throw Problem.notFound("no product with id " + id);
+        written(request, 200, updated, invalidate(id, timings), timings);
+    }
+
+    private static boolean noCache(Request request) {
+        String control = request.header("Cache-Control");
+        return control != null && control.toLowerCase().contains("no-cache");
+    }
+
+    private static JsonObject body(Lookup lookup) {
+        return Json.object()
+                .add("data", lookup.data())
+                .add("source", lookup.source())
+                .add("cache", lookup.cacheJson());
+    }
+
+    private static void respond(Request request, int status, Lookup lookup, JsonObject body)
+            throws IOException {
+        lookup.headers(request);
+        request.respond(status, body.add("timings_ms", lookup.timings().toJson()));
+    }
+
+    /** The view counter in Redis ({@code INCR}), or {@code null} while Redis is down. */
+    private JsonValue countView(long id, Lookup lookup) {
+        long start = System.nanoTime();
+        try {
+            return Json.value(cache.countView(id));
+        } catch (Cache.Down e) {
+            return Json.NULL;
+        } finally {
+            lookup.timings().redisSince(start);
+        }
+    }
+
+    /** Deletes the cached copies of product {@code id}: the keys, or null if it must wait. */
+    private JsonValue invalidate(long id, Timings timings) {
+        long start = System.nanoTime();
+        List<String> keys = cache.invalidate(id);
+        timings.redisSince(start);
+        if (keys == null) return Json.NULL;
+        JsonArray deleted = new JsonArray();
+        keys.forEach(deleted::add);
+        return deleted;
+    }
+
+    /** A write's answer: the row, and which cached copies were deleted because of it. */
+    private static void written(Request request, int status, JsonObject row,
+            JsonValue invalidated, Timings timings) throws IOException {
+        // RFC 9211 "fwd=method": a write always goes to the origin, here PostgreSQL.
+        request.header("X-Cache", "BYPASS").header("Cache-Status", "catalog; fwd=method");
+        JsonObject cacheInfo = Json.object().add("status", "bypass")
+                .add("invalidated", invalidated)
+                .add("invalidation_pending", invalidated.isNull());
+        request.respond(status, Json.object()
+                .add("data", row)
+                .add("source", "database")
+                .add("cache", cacheInfo)
+                .add("timings_ms", timings.toJson()));
+    }
+}
