@@ -57,7 +57,8 @@ wrk -d3s "$b_url" >/dev/null
 read -r a_rps a_p50 a_p99 a_err <<<"$(measure "$a_url")"
 read -r b_rps b_p50 b_p99 b_err <<<"$(measure "$b_url")"
 
-printf 'challenge 4: wrk -t2 -c%s -d%s from users-net, one replica of A\n' "$CONNECTIONS" "$DURATION"
+printf 'challenge 4: wrk -t2 -c%s -d%s from users-net, one replica of A\n' \
+  "$CONNECTIONS" "$DURATION"
 printf '%-28s %9s %9s %9s %7s\n' target "req/s" "p50 ms" "p99 ms" errors
 printf '%-28s %9s %9s %9s %7s\n' "A  GET /users/1" "$a_rps" "$a_p50" "$a_p99" "$a_err"
 printf '%-28s %9s %9s %9s %7s\n' "B  GET /profiles/1" "$b_rps" "$b_p50" "$b_p99" "$b_err"

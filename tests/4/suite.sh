@@ -40,7 +40,9 @@ timed_get() {
 answers() { http GET "$URL$2"; [ "$STATUS" = "$1" ]; }
 # logged SERVICE ID: the lines of SERVICE's log about the request with that id.
 logged() { logs "$1" | grep -F "\"request_id\":\"$2\""; }
-access_line() { logged "$1" "$2" | jq -r 'select(.msg == "request") | "\(.method) \(.path) \(.status)"'; }
+access_line() {
+  logged "$1" "$2" | jq -r 'select(.msg == "request") | "\(.method) \(.path) \(.status)"'
+}
 # busybox NETWORK URL: fetches URL from a throwaway container on NETWORK of this project.
 busybox() {
   docker run --rm --network "${COMPOSE_PROJECT_NAME}_$1" busybox:1.37 wget -T 1 -qO- "$2"
@@ -106,8 +108,8 @@ test_ready_reports_a_reachable() {
 test_a_is_not_reachable_from_the_host() {
   expect_eq "" "$(docker port "$(container service-a)")" "ports A publishes"
   expect_eq "8080/tcp -> 127.0.0.1:$PORT" "$(docker port "$(container service-b)")" "B's port"
-  expect_eq true "$(docker network inspect -f '{{.Internal}}' "${COMPOSE_PROJECT_NAME}_users-net")" \
-    "users-net is internal"
+  users_net=${COMPOSE_PROJECT_NAME}_users-net
+  expect_eq true "$(docker network inspect -f '{{.Internal}}' "$users_net")" "users-net internal"
   expect_eq "${COMPOSE_PROJECT_NAME}_users-net" "$(networks_of service-a)" "A's networks"
   expect_eq "${COMPOSE_PROJECT_NAME}_front-net ${COMPOSE_PROJECT_NAME}_users-net" \
     "$(networks_of service-b)" "B's networks"
