@@ -1,0 +1,107 @@
+package gateway;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Consumer;
+import kit.Client;
+import kit.Upstream;
+
+/**
+ * Sends one request to a route's upstream: takes its replicas in turn, sets aside one that
+ * fails (a passive health check: refused, too slow, or a 5xx answer), and retries on another
+ * replica when no connection could be made and the request can safely be sent again.
+ */
+final class Forwarder {
+    static final int MAX_ATTEMPTS = 3;
+
+    /** No answer: {@code status} is 502 or 504 (400 if the client's body broke off). */
+    static final class Failure extends Exception {
+        final int status;
+        final String reason;
+
+        Failure(int status, String reason, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+            this.reason = reason;
+        }
+    }
+
+    private final HttpClient client;
+
+    Forwarder(HttpClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Sends the request that {@code build} completes (method, headers, body) to
+     * {@code pathAndQuery} on a replica of {@code route}'s upstream and returns once the
+     * response headers arrived; the caller reads and closes the body. With {@code retryable},
+     * a replica that refuses the connection is set aside and the next one tried.
+     */
+    HttpResponse<InputStream> send(Route route, String pathAndQuery, boolean retryable,
+            Consumer<HttpRequest.Builder> build) throws Failure {
+        Upstream upstream = route.upstream();
+        Set<Upstream.Replica> tried = new HashSet<>();
+        Failure last = null;
+        for (int attempt = 0; attempt < (retryable ? MAX_ATTEMPTS : 1); attempt++) {
+            Upstream.Replica replica;
+            try {
+                replica = upstream.next();
+            } catch (Upstream.NoReplicas e) {
+                throw new Failure(502, "no-replica", e.getMessage());
+            }
+            if (!tried.add(replica)) break; // every replica left has failed already
+            HttpRequest.Builder request =
+                    Client.request(replica.uri(pathAndQuery), route.timeout());
+            build.accept(request);
+            String who = upstream.host() + " (" + replica + ")";
+            try {
+                HttpResponse<InputStream> response =
+                        client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                if (response.statusCode() >= 500) upstream.failed(replica);
+                else upstream.succeeded(replica);
+                return response;
+            } catch (HttpConnectTimeoutException e) {
+                upstream.failed(replica);
+                last = new Failure(502, "connect-timeout", who + " accepted no connection in time");
+            } catch (HttpTimeoutException e) {
+                upstream.failed(replica);
+                throw new Failure(504, "timeout", who + " did not answer within "
+                        + route.timeout().toMillis() + " ms");
+            } catch (IOException e) {
+                if (causedBy(e, BoundedBody.ClientError.class)) { // not the replica's fault
+                    throw new Failure(400, "client-body", e.getMessage());
+                }
+                upstream.failed(replica);
+                if (!causedBy(e, ConnectException.class, NoRouteToHostException.class)) {
+                    throw new Failure(502, "broken", who + " failed: " + e.getMessage());
+                }
+                last = new Failure(502, "refused", who + " refused the connection");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Failure(502, "interrupted", "the gateway is stopping");
+            }
+        }
+        throw last;
+    }
+
+    /** Whether {@code e} or one of its causes is one of {@code types}. */
+    @SafeVarargs
+    private static boolean causedBy(Throwable e, Class<? extends Throwable>... types) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(t)) return true;
+            }
+        }
+        return false;
+    }
+}

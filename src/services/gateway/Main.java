@@ -1,0 +1,64 @@
+package gateway;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import kit.Client;
+import kit.Config;
+import kit.Log;
+import kit.Service;
+
+/**
+ * Challenge 5's API gateway: a reverse proxy driven by a routing table file, spreading each
+ * route over every replica of its upstream, plus one endpoint of its own that combines both
+ * services. Configuration: ROUTES_FILE, CONNECT_TIMEOUT_MS, EJECT_SECONDS (and the kit's PORT).
+ */
+public final class Main {
+    static final String DEFAULT_ROUTES_FILE = "/etc/gateway/routes.conf";
+    static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+    static final int DEFAULT_EJECT_SECONDS = 10;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        Service.run("gateway", service -> {
+            Path file = Path.of(Config.string("ROUTES_FILE", DEFAULT_ROUTES_FILE));
+            Duration connect = Duration.ofMillis(
+                    Config.integer("CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000));
+            Duration eject = Duration.ofSeconds(
+                    Config.integer("EJECT_SECONDS", DEFAULT_EJECT_SECONDS, 0, 3600));
+            RouteTable table = Boolean.getBoolean("kit.training") && !Files.exists(file)
+                    ? trainingTable(eject)
+                    : RouteTable.load(file, eject);
+            HttpClient client = Client.create(connect);
+            Forwarder forwarder = new Forwarder(client);
+            ProxyMetrics metrics = new ProxyMetrics(service.metrics());
+            Proxy proxy = new Proxy(table, forwarder, metrics);
+            Overview overview = new Overview(table, forwarder);
+            UpstreamHealth health = new UpstreamHealth(table, client, service.instance());
+            // The gateway's own routes come first; every other request is proxied.
+            service.routes()
+                    .get("/api/overview", overview::handle)
+                    .get("/health", health::handle)
+                    .get("/metrics", metrics::handle)
+                    .fallback(proxy::handle);
+            for (Route route : table.routes()) {
+                Log.info("route", "prefix", route.prefix(), "upstream", route.upstream().host(),
+                        "rewrite", route.rewrite(), "timeout_ms", route.timeout().toMillis(),
+                        "max_body", route.maxBody(), "line", route.line());
+            }
+        });
+    }
+
+    /**
+     * The image build's training run (the kit's AOT cache) starts the gateway without a routes
+     * file: one route back to the gateway itself lets it train the proxy's code path too.
+     */
+    private static RouteTable trainingTable(Duration eject) throws RouteTable.Invalid {
+        int port = Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
+        return RouteTable.parse("training routes", List.of(
+                "/no-such-path 127.0.0.1:" + port + " rewrite=/metrics timeout=2s"), eject);
+    }
+}

@@ -1,0 +1,401 @@
+# Challenge 5: an API gateway in front of users-service and products-service. Routing from the
+# table in challenges/5/routes.conf, every proxy rule (headers, paths, bodies, limits), the
+# spread over scaled replicas, upstream failures and recovery, the partial overview, and the
+# services' own validation, all through the published gateway port.
+# The tests share one project and run in order: later ones expect three products replicas.
+
+project gateway 5
+
+setup() {
+  remember PORT "$(free_port)"
+  remember G "http://127.0.0.1:$PORT"
+  remember TMP "$(mktemp -d)"
+  GATEWAY_PORT=$PORT compose up -d --wait
+  remember GATEWAY_STARTED "$(started_at gateway)"
+}
+
+teardown() {
+  # A failed test may have left products paused or users stopped.
+  for c in $(compose ps -aq products-service); do docker unpause "$c" 2>/dev/null || true; done
+  compose down -v --remove-orphans
+  rm -rf "$TMP"
+}
+
+started_at() { docker inspect -f '{{.State.StartedAt}}' "$(container "$1" "${2:-1}")"; }
+hostname_of() { docker inspect -f '{{.Config.Hostname}}' "$(container "$1" "${2:-1}")"; }
+# send_json METHOD PATH JSON: sends JSON to the gateway (sets STATUS, BODY, HEADERS).
+send_json() { http "$1" "$G$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+# fields: the sorted offending fields of the last 400 problem.
+fields() { json '[.errors[].field] | sort | join(",")'; }
+# header_names: the sorted names of the last response's headers.
+header_names() { sed -n 's/^\([a-z0-9-]*\):.*/\1/p' <<<"$HEADERS" | sort | paste -sd,; }
+# served_by PATH N: the replica names that answered N GETs of PATH, one per line.
+served_by() {
+  for _ in $(seq "$2"); do
+    curl -sS -o /dev/null -D - "$G$1" | tr -d '\r' | sed -n 's/^[Xx]-[Ss]erved-[Bb]y: //p'
+  done
+}
+# metric SERIES: the value of one series on the gateway's /metrics (0 when absent).
+metric() { curl -sS "$G/metrics" | awk -v s="$1" '$1 == s { v = $2 } END { print v + 0 }'; }
+# access_lines SERVICE: requests SERVICE logged, except readiness probes.
+access_lines() {
+  local c n=0
+  for c in $(compose ps -q "$1"); do
+    n=$(( n + $(docker logs "$c" 2>&1 | grep '"msg":"request"' | grep -vc '"path":"/ready"') ))
+  done
+  echo "$n"
+}
+answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$G$2")" = "$1" ]; }
+# pattern_sha N: the SHA-256 of the first N bytes of the pattern /debug/bytes sends.
+# (`yes` ends on SIGPIPE when head has enough: not a failure here.)
+pattern_sha() {
+  (set +o pipefail; yes abcdefghijklmnopqrstuvwxyz0123456789 | head -c "$1" | sha256sum | cut -c1-64)
+}
+
+test_routes_reach_each_service() {
+  http GET "$G/users/1"
+  expect_eq 200 "$STATUS"
+  expect_eq ada@example.org "$(json .email)" "user 1"
+  expect_eq "$(hostname_of users-service)" "$(header x-served-by)" "users replica"
+  http GET "$G/products/2"
+  expect_eq NOTEBOOK-A5 "$(json .sku)" "product 2"
+  expect_eq "$(hostname_of products-service)" "$(header x-served-by)" "products replica"
+  # /catalog is rewritten to /products upstream.
+  http GET "$G/catalog/2"
+  expect_eq 200 "$STATUS"
+  expect_eq NOTEBOOK-A5 "$(json .sku)" "product 2 through /catalog"
+  http GET "$G/catalog?limit=2"
+  expect_eq "2 5" "$(json '"\(.items | length) \(.total)"')" "items and total through /catalog"
+}
+
+test_unknown_route_is_404_problem() {
+  for path in /nowhere /usersx /catalogue/1 /; do
+    http GET "$G$path"
+    expect_problem 404
+    expect_eq "no route for $path" "$(json .detail)" "detail for $path"
+  done
+}
+
+test_users_crud() {
+  send_json POST /users '{"name": "Edsger Dijkstra", "email": "Edsger@Example.org"}'
+  expect_eq 201 "$STATUS" "create status"
+  expect_eq '4 edsger@example.org /users/4' "$(json '"\(.id) \(.email)"') $(header location)"
+  http GET "$G/users/4"
+  expect_eq 'Edsger Dijkstra' "$(json .name)"
+  send_json PUT /users/4 '{"name": "E. W. Dijkstra", "email": "ewd@example.org"}'
+  expect_eq '200 E. W. Dijkstra ewd@example.org' "$STATUS $(json '"\(.name) \(.email)"')"
+  send_json PATCH /users/4 '{"name": "EWD"}'
+  expect_eq '200 EWD ewd@example.org' "$STATUS $(json '"\(.name) \(.email)"')"
+  send_json POST /users '{"name": "Another Ada", "email": "ADA@example.org"}'
+  expect_problem 409
+  send_json PATCH /users/4 '{"email": "grace@example.org"}'
+  expect_problem 409
+  http DELETE "$G/users/4"
+  expect_eq 204 "$STATUS" "delete status"
+  http GET "$G/users/4"
+  expect_problem 404
+  http DELETE "$G/users/4"
+  expect_problem 404
+  http GET "$G/users"
+  expect_eq 3 "$(json .total)" "users left"
+}
+
+test_products_crud() {
+  send_json POST /products '{"sku": "PEN-RED-02", "name": "Red pen", "price_cents": 160,
+    "stock": 10}'
+  expect_eq 201 "$STATUS" "create status"
+  expect_eq '6 PEN-RED-02 /products/6' "$(json '"\(.id) \(.sku)"') $(header location)"
+  send_json PUT /products/6 '{"sku": "PEN-RED-03", "name": "Red pen", "price_cents": 170,
+    "stock": 9}'
+  expect_eq '200 PEN-RED-03 170 9' "$STATUS $(json '"\(.sku) \(.price_cents) \(.stock)"')"
+  send_json PATCH /products/6 '{"stock": 0}'
+  expect_eq '200 PEN-RED-03 170 0' "$STATUS $(json '"\(.sku) \(.price_cents) \(.stock)"')"
+  send_json POST /products '{"sku": "PEN-BLUE-01", "name": "Pen", "price_cents": 1, "stock": 1}'
+  expect_problem 409
+  send_json PATCH /products/6 '{"sku": "MUG-CERAMIC"}'
+  expect_problem 409
+  http DELETE "$G/products/6"
+  expect_eq 204 "$STATUS" "delete status"
+  http GET "$G/products/6"
+  expect_problem 404
+  http GET "$G/products"
+  expect_eq 5 "$(json .total)" "products left"
+}
+
+test_wrong_method_is_405_with_allow() {
+  http DELETE "$G/users"
+  expect_problem 405
+  expect_eq "GET, POST, HEAD" "$(header allow)" "Allow of /users"
+  http POST "$G/products/1"
+  expect_problem 405
+  expect_eq "GET, PUT, PATCH, DELETE, HEAD" "$(header allow)" "Allow of /products/1"
+}
+
+test_bad_user_inputs_are_4xx_and_change_nothing() {
+  before=$(curl -sS "$G/users?limit=100")
+  send_json POST /users '{"name": "x",'
+  expect_problem 400; expect_match '^malformed JSON' "$(json .detail)"
+  send_json POST /users '["name", "email"]'
+  expect_problem 400
+  send_json POST /users '{"name": 7, "email": true}'
+  expect_problem 400; expect_eq email,name "$(fields)"
+  send_json POST /users '{"name": "x", "email": "x@example.org", "admin": true}'
+  expect_problem 400; expect_eq admin "$(fields)"
+  send_json POST /users "{\"name\": \"$(printf 'n%.0s' {1..101})\", \"email\": \"no-at-sign\"}"
+  expect_problem 400; expect_eq email,name "$(fields)"
+  send_json POST /users $'{"name": "\xff\xfe", "email": "b@example.org"}'
+  expect_problem 400; expect_match 'UTF-8' "$(json .detail)"
+  http POST "$G/users" -H 'Content-Type: text/plain' --data 'name=x'
+  expect_problem 415
+  send_json PUT /users/1 '{"name": "Ada"}'
+  expect_problem 400; expect_eq email "$(fields)"
+  send_json PATCH /users/1 '{}'
+  expect_problem 400; expect_eq body "$(fields)"
+  send_json PATCH /users/1 '{"email": 12}'
+  expect_problem 400; expect_eq email "$(fields)"
+  send_json PUT /users/999 '{"name": "Nobody", "email": "nobody@example.org"}'
+  expect_problem 404
+  for id in abc 0 -1 99999999999999999999 1.5; do
+    http GET "$G/users/$id"
+    expect_problem 400
+  done
+  for query in limit=1000 limit=abc offset=-1 limit=99999999999999999999; do
+    http GET "$G/users?$query"
+    expect_problem 400
+  done
+  expect_eq "$before" "$(curl -sS "$G/users?limit=100")" "users after the bad requests"
+}
+
+test_bad_product_inputs_are_4xx_and_change_nothing() {
+  before=$(curl -sS "$G/products?limit=100")
+  send_json POST /products '{"sku": "X-1"'
+  expect_problem 400; expect_match '^malformed JSON' "$(json .detail)"
+  send_json POST /products '{"sku": "pen", "name": "", "price_cents": "150", "stock": 1.5}'
+  expect_problem 400; expect_eq name,price_cents,sku,stock "$(fields)"
+  send_json POST /products '{"sku": "BIG-1", "name": "Big", "price_cents": 1e99,
+    "stock": 99999999999999999999}'
+  expect_problem 400; expect_eq price_cents,stock "$(fields)"
+  send_json POST /products '{"sku": "NEG-1", "name": "Neg", "price_cents": -1, "stock": 1,
+    "prise": 5}'
+  expect_problem 400; expect_eq price_cents,prise "$(fields)"
+  send_json POST /products 'null'
+  expect_problem 400
+  send_json PATCH /products/1 '{"price_cents": null}'
+  expect_problem 400; expect_eq price_cents "$(fields)"
+  send_json PUT /products/2 '{"sku": "NOTEBOOK-A5"}'
+  expect_problem 400; expect_eq name,price_cents,stock "$(fields)"
+  http GET "$G/products/2x"
+  expect_problem 400
+  http GET "$G/products?offset=x"
+  expect_problem 400
+  expect_eq "$before" "$(curl -sS "$G/products?limit=100")" "products after the bad requests"
+}
+
+test_methods_query_and_status_pass_through() {
+  for method in GET POST PUT PATCH DELETE OPTIONS; do
+    http "$method" "$G/debug/echo/a%20b?x=1&y=%2F&flag"
+    expect_eq "200 $method /debug/echo/a%20b x=1&y=%2F&flag" \
+      "$STATUS $(json '"\(.method) \(.path) \(.query)"')" "$method as the upstream saw it"
+  done
+  for status in 201 404 418; do
+    http POST "$G/debug/echo?status=$status" -H 'Content-Type: text/plain' --data 'hello'
+    expect_eq "$status 5" "$STATUS $(json .body.bytes)" "status and body passed through"
+  done
+  http DELETE "$G/debug/echo?status=204"
+  expect_eq "204 " "$STATUS $BODY" "204 without a body"
+  http HEAD "$G/debug/bytes/1234" -I
+  expect_eq "200 1234" "$STATUS $(header content-length)" "HEAD keeps the length"
+}
+
+test_hop_by_hop_headers_are_removed_both_ways() {
+  http GET "$G/debug/echo" -H 'Connection: X-Secret, Keep-Alive' -H 'X-Secret: for the gateway' \
+    -H 'Keep-Alive: timeout=5' -H 'TE: trailers' -H 'Trailer: X-Sum' -H 'Upgrade: websocket' \
+    -H 'Proxy-Connection: keep-alive' -H 'Proxy-Authorization: Basic Zm9vOmJhcg==' \
+    -H 'X-Kept: yes' -H 'User-Agent: suite-5'
+  expect_eq 200 "$STATUS"
+  # What the upstream received: end-to-end headers, the gateway's own, nothing else.
+  expect_eq accept,host,user-agent,x-forwarded-for,x-forwarded-host,x-forwarded-proto,x-kept,x-request-id \
+    "$(json '.headers | keys | join(",")')" "headers the upstream received"
+  expect_eq "yes suite-5" "$(json '.headers["x-kept"] + " " + .headers["user-agent"]')"
+  # The echo answers with Connection, Keep-Alive, Proxy-Authenticate, Proxy-Connection,
+  # Trailer, Upgrade and X-Upstream-Secret (named in its Connection): none may come through.
+  expect_eq content-length,content-type,date,x-end-to-end,x-request-id,x-served-by \
+    "$(header_names)" "headers the client received"
+  expect_eq kept "$(header x-end-to-end)"
+}
+
+test_forwarded_headers_and_request_id() {
+  front_gateway=$(docker network inspect -f '{{(index .IPAM.Config 0).Gateway}}' \
+    "${COMPOSE_PROJECT_NAME}_front")
+  http GET "$G/debug/echo" -H 'X-Forwarded-For: 203.0.113.7' -H 'Host: shop.example' \
+    -H 'X-Forwarded-Proto: https' -H 'X-Request-Id: trace-5-abc'
+  expect_eq "203.0.113.7, $front_gateway" "$(json '.headers["x-forwarded-for"]')" "X-Forwarded-For"
+  expect_eq "shop.example http" "$(json '.headers["x-forwarded-host"] + " " + .headers["x-forwarded-proto"]')"
+  expect_eq "trace-5-abc trace-5-abc" "$(json '.headers["x-request-id"]') $(header x-request-id)"
+  http GET "$G/debug/echo"
+  expect_eq "$front_gateway" "$(json '.headers["x-forwarded-for"]')" "X-Forwarded-For, first hop"
+  expect_match '^[0-9a-f]{32}$' "$(header x-request-id)" "generated id"
+  expect_eq "$(header x-request-id)" "$(json '.headers["x-request-id"]')" "id sent upstream"
+}
+
+test_traversal_attempts_are_rejected() {
+  users_before=$(access_lines users-service) products_before=$(access_lines products-service)
+  for path in /users/../debug/echo /users/%2e%2e/debug/echo /users/.%2E/x /debug/echo/%2E \
+      /users%2fdebug /users/1%2F..%2F2 /users/a%5c..%5cb //users/1 /users//1 /./users \
+      /users/..%3bx/1 /users/%00 /users/%c0%ae%c0%ae/x /users/%e2%82; do
+    http GET "$G$path" --path-as-is
+    expect_problem 400
+    expect_eq /problems/unsafe-path "$(json .type)" "type for $path"
+  done
+  # These two never reach the gateway's code: the JDK's HttpServer refuses them itself.
+  for path in /users/%zz //users; do
+    http GET "$G$path" --path-as-is
+    expect_match '^4[0-9][0-9]$' "$STATUS" "status for $path"
+  done
+  expect_eq "$users_before $products_before" \
+    "$(access_lines users-service) $(access_lines products-service)" "requests upstream"
+  # A path that only looks odd passes unchanged.
+  http GET "$G/debug/echo/a.b..c%20d" --path-as-is
+  expect_eq "200 /debug/echo/a.b..c%20d" "$STATUS $(json .path)"
+}
+
+test_body_limit_applies_with_and_without_a_length() {
+  head -c $(( (16 << 20) + 1 )) /dev/zero >"$TMP/over"
+  http POST "$G/debug/echo" --data-binary @"$TMP/over"
+  expect_problem 413
+  expect_eq 'the request body is larger than 16777216 bytes, the limit of /debug' "$(json .detail)"
+  http POST "$G/debug/echo" -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/over"
+  expect_problem 413
+  head -c $(( 16 << 20 )) /dev/zero >"$TMP/limit"
+  http POST "$G/debug/echo" -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/limit"
+  expect_eq "200 16777216" "$STATUS $(json .body.bytes)" "a body of exactly the limit"
+  # /users keeps the default limit, 1 MiB, whatever the service would accept.
+  head -c $(( (1 << 20) + 1 )) /dev/zero >"$TMP/over1m"
+  http POST "$G/users" -H 'Content-Type: application/json' --data-binary @"$TMP/over1m"
+  expect_problem 413
+  expect_eq 'the request body is larger than 1048576 bytes, the limit of /users' "$(json .detail)"
+}
+
+test_large_bodies_stream_through() {
+  head -c $(( 12 << 20 )) /dev/urandom >"$TMP/upload"
+  sum=$(sha256sum "$TMP/upload" | cut -c1-64)
+  http PUT "$G/debug/echo" --data-binary @"$TMP/upload"
+  expect_eq "12582912 $sum 12582912" \
+    "$(json '"\(.body.bytes) \(.body.sha256) \(.headers["content-length"])"')" "upload with a length"
+  http PUT "$G/debug/echo" -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/upload"
+  expect_eq "12582912 $sum chunked" \
+    "$(json '"\(.body.bytes) \(.body.sha256) \(.headers["transfer-encoding"])"')" "chunked upload"
+  expected=$(pattern_sha 12000000)
+  got=$(curl -sS -D "$TMP/h" "$G/debug/bytes/12000000" | sha256sum | cut -c1-64)
+  expect_eq "$expected 12000000" "$got $(tr -d '\r' <"$TMP/h" | awk -F': ' 'tolower($1) == "content-length" { print $2 }')" \
+    "download with a length"
+  got=$(curl -sS -D "$TMP/h" "$G/debug/bytes/12000000?chunked=true" | sha256sum | cut -c1-64)
+  expect_eq "$expected chunked" "$got $(tr -d '\r' <"$TMP/h" | awk -F': ' 'tolower($1) == "transfer-encoding" { print $2 }')" \
+    "chunked download"
+  # The upstream sends 3700 bytes, waits 1.5 s, then the rest: a buffering proxy would hold
+  # the first bytes back until the end.
+  read -r first total < <(curl -sS -o "$TMP/slow" -w '%{time_starttransfer} %{time_total}\n' \
+    "$G/debug/bytes/100000?pause_ms=1500")
+  expect_le 1.0 "$first" "seconds to the first byte"
+  awk -v t="$total" 'BEGIN { exit !(t >= 1.5) }' || fail "the body took $total s, less than the pause"
+  expect_eq "$(pattern_sha 100000)" "$(sha256sum <"$TMP/slow" | cut -c1-64)" "slow body"
+}
+
+test_overview_combines_both_services() {
+  http GET "$G/api/overview"
+  expect_eq 200 "$STATUS"
+  expect_eq 'false 0 3 5 5' \
+    "$(json '"\(.partial) \(.missing | length) \(.users.total) \(.products.total) \(.products.items | length)"')"
+  expect_eq "$(hostname_of users-service) $(hostname_of products-service)" \
+    "$(json '"\(.users.served_by) \(.products.served_by)"')" "replicas that answered"
+}
+
+test_requests_spread_over_three_replicas() {
+  GATEWAY_PORT=$PORT compose up -d --wait --scale products-service=3
+  expected=$(for i in 1 2 3; do hostname_of products-service "$i"; done | sort | paste -sd' ')
+  three_answer() { [ "$(served_by /products/1 6 | sort -u | paste -sd' ')" = "$expected" ]; }
+  wait_for 20 "all three replicas answering" three_answer
+  expect_eq "10 10 10" "$(served_by /products/1 30 | sort | uniq -c | awk '{ print $1 }' | paste -sd' ')" \
+    "answers per replica, round robin"
+  expect_eq "$GATEWAY_STARTED" "$(started_at gateway)" "gateway start time (never restarted)"
+}
+
+test_a_stopped_replica_is_skipped_and_rejoins() {
+  victim=$(hostname_of products-service 2) id=$(container products-service 2)
+  docker stop "$id" >/dev/null
+  codes=$(for _ in $(seq 12); do curl -s -o /dev/null -w '%{http_code} ' "$G/products/1"; done)
+  expect_eq "$(printf '200 %.0s' {1..12})" "$codes" "answers while one replica is down"
+  [[ "$(served_by /products/1 6)" != *"$victim"* ]] || fail "the stopped replica answered"
+  docker start "$id" >/dev/null
+  rejoined() { served_by /products/1 3 | grep -qx "$victim"; }
+  wait_for 40 "the restarted replica back in turn" rejoined
+}
+
+test_health_and_metrics_report_upstreams() {
+  http GET "$G/health"
+  expect_eq "200 up" "$STATUS $(json .status)"
+  expect_eq "up 1 up 3" "$(json '.upstreams | "\(.["users-service"].status) \(.["users-service"].replicas | length) \(.["products-service"].status) \(.["products-service"].replicas | length)"')"
+  ok='gateway_requests_total{route="/catalog",status="200"}'
+  missing='gateway_requests_total{route="/catalog",status="404"}'
+  ok_before=$(metric "$ok") missing_before=$(metric "$missing")
+  for id in 1 2 3 999; do curl -s -o /dev/null "$G/catalog/$id"; done
+  expect_eq "$(( ok_before + 3 )) $(( missing_before + 1 ))" "$(metric "$ok") $(metric "$missing")" \
+    "counted by route and status"
+}
+
+test_stopped_upstream_is_502_and_recovers() {
+  compose stop users-service
+  http GET "$G/users/1"
+  expect_problem 502
+  expect_match '^/problems/(no-replica|refused|connect-timeout)$' "$(json .type)"
+  http GET "$G/api/overview"
+  expect_eq "200 true null 5" "$STATUS $(json '"\(.partial) \(.users) \(.products.total)"')"
+  expect_eq "users 502" "$(json '.missing[] | "\(.part) \(.status)"')" "missing part"
+  http GET "$G/health"
+  expect_eq "200 degraded down up" \
+    "$STATUS $(json '"\(.status) \(.upstreams["users-service"].status) \(.upstreams["products-service"].status)"')"
+  compose start users-service
+  wait_for 40 "users-service answering again" answers 200 /users/1
+  http GET "$G/api/overview"
+  expect_eq "200 false 3" "$STATUS $(json '"\(.partial) \(.users.total)"')"
+  expect_eq "$GATEWAY_STARTED" "$(started_at gateway)" "gateway start time (never restarted)"
+}
+
+test_paused_upstream_is_504_within_the_route_timeout() {
+  for c in $(compose ps -q products-service); do docker pause "$c" >/dev/null; done
+  start=$(now_ms)
+  http GET "$G/products/1"
+  elapsed=$(( $(now_ms) - start ))
+  expect_problem 504
+  expect_le 2500 "$elapsed" "ms to the 504 (route timeout 2 s)"
+  [ "$elapsed" -ge 2000 ] || fail "504 after $elapsed ms, before the 2 s timeout"
+  http GET "$G/api/overview"
+  expect_eq "200 true 3 products 504" \
+    "$STATUS $(json '"\(.partial) \(.users.total) \(.missing[0].part) \(.missing[0].status)"')"
+  compose stop users-service
+  http GET "$G/api/overview"
+  expect_problem 502
+  expect_eq "users 502,products 504" "$(json '[.missing[] | "\(.part) \(.status)"] | join(",")')"
+  for c in $(compose ps -q products-service); do docker unpause "$c" >/dev/null; done
+  compose start users-service
+  wait_for 40 "products answering again" answers 200 /products/1
+  wait_for 40 "users answering again" answers 200 /users/1
+}
+
+test_malformed_routes_file_stops_the_gateway() {
+  printf '/users users-service:8080\n\n/products products-service timeout=2s\n' >"$TMP/bad.conf"
+  printf '/users users-service:8080 timout=2s\n' >"$TMP/typo.conf"
+  chmod 644 "$TMP"/*.conf
+  for case in "bad.conf:3: upstream \"products-service\" must be host:port" \
+      "typo.conf:1: unknown option \"timout=2s\" (expected timeout=, rewrite= or max-body=)"; do
+    file=${case%%:*} rest=${case#*:}
+    set +e
+    out=$(docker run --rm --network none -v "$TMP/$file:/etc/gateway/routes.conf:ro" \
+      "$IMAGE_PREFIX/gateway:$VERSION" 2>&1)
+    rc=$?
+    set -e
+    expect_eq 2 "$rc" "exit status for $file"
+    expect_eq "cannot start: routes file /etc/gateway/routes.conf line ${rest%%:*}:${rest#*:}" \
+      "$(jq -r 'select(.level == "error") | .msg' <<<"$out")" "message for $file"
+  done
+}
