@@ -3,8 +3,9 @@
 
 ## The database password: generated on first use (mode 600), ignored by git, never printed.
 DB_PASSWORD_FILE := challenges/2/secrets/db-password
-## The database user and name that challenges/2/compose.yaml creates.
+## The database user that challenges/2/compose.yaml creates (POSTGRES_USER).
 DB_USER := app
+## The database that challenges/2/compose.yaml creates (POSTGRES_DB).
 DB_NAME := catalog
 
 # psql_2 ARGS: psql on this machine, through the published port, if it is installed; otherwise
