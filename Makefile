@@ -168,6 +168,10 @@ test-%: $$(if $$(filter kit,$$*),$(BUILD)/lib/kit.jar,$$(call stamps_of,$$*)) ##
 bench: build $(stamps)/wrk.image ## Measure image sizes, start-up times and memory; writes build/bench/.
 	tests/bench/run
 
+.PHONY: explain-%
+explain-%: ## Show what Docker built and runs for challenge N, read from the live system.
+	@src/explain/explain $*
+
 .PHONY: clean
 clean: ## Remove build/ (images stay; `docker image rm` them by name to free space).
 	rm -rf $(BUILD)

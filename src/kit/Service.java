@@ -166,7 +166,17 @@ public final class Service {
                 .add("status", stopping ? "stopping" : "up")
                 .add("service", name)
                 .add("instance", instance)
-                .add("uptime_s", Duration.between(started, Instant.now()).toSeconds()));
+                .add("uptime_s", Duration.between(started, Instant.now()).toSeconds())
+                .add("jvm", jvmView()));
+    }
+
+    /** The container's limits as this JVM sees them (cgroups), for `make explain-N`. */
+    private static JsonObject jvmView() {
+        Runtime runtime = Runtime.getRuntime();
+        return Json.object()
+                .add("available_processors", runtime.availableProcessors())
+                .add("max_heap_mb", runtime.maxMemory() / (1024 * 1024))
+                .add("version", Runtime.version().toString());
     }
 
     private void ready(Request request) throws IOException {
