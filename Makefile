@@ -168,6 +168,10 @@ test-%: $$(if $$(filter kit,$$*),$(BUILD)/lib/kit.jar,$$(call stamps_of,$$*)) ##
 bench: build $(stamps)/wrk.image ## Measure image sizes, start-up times and memory; writes build/bench/.
 	tests/bench/run
 
+.PHONY: audit
+audit: ## Check every challenge's containers against the security checklist (a table).
+	@src/audit/audit
+
 .PHONY: explain-%
 explain-%: ## Show what Docker built and runs for challenge N, read from the live system.
 	@src/explain/explain $*

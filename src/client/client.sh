@@ -12,6 +12,8 @@ trap 'echo "client: stopping"; exit 0' TERM INT
 
 echo "client: asking $url every ${interval}s"
 while :; do
+  # The healthcheck's proof that this loop is alive (on the tmpfs; the rest is read-only).
+  touch /tmp/heartbeat
   now=$(date -u +%H:%M:%S)
   if body=$(wget -q -T 3 -O - "$url" 2>&1); then
     echo "$now ok   $body"
