@@ -67,6 +67,36 @@ test_client_reports_an_unreachable_server_and_resumes() {
     "client start time (it never restarted)"
 }
 
+# load_until_stopped FILE: requests / in a loop (at most 300) and writes one line per request:
+# curl's exit code, the HTTP status, and whether the body was whole JSON.
+load_until_stopped() {
+  for _ in $(seq 1 300); do
+    body=$(curl -s --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$PORT/"); rc=$?
+    code=$(tail -n1 <<<"$body"); json=$(sed '$d' <<<"$body")
+    if jq -e .hostname <<<"$json" >/dev/null 2>&1; then whole=whole; else whole=none; fi
+    echo "$rc $code $whole" >>"$1"
+    [ "$rc" = 0 ] || break
+  done
+}
+
+test_stop_under_load_truncates_no_answer() {
+  results=$(mktemp)
+  for _ in 1 2 3 4; do load_until_stopped "$results" & done
+  wait_for 10 "requests under way" bash -c "[ \$(wc -l <'$results') -ge 20 ]"
+  start=$(now_ms)
+  docker stop "$(container server)" >/dev/null
+  stopped_ms=$(( $(now_ms) - start ))
+  wait
+  compose start server >/dev/null
+  # Every 200 carried a whole JSON body; every other outcome is a refusal with no answer at
+  # all (no status line), never a partial one.
+  bad=$(awk '($2 == "200" && $3 != "whole") || ($2 != "200" && $2 != "000")' "$results")
+  total=$(wc -l <"$results"); rm -f "$results"
+  expect_eq "" "$bad" "truncated or broken answers (of $total requests)"
+  expect_le 2000 "$stopped_ms" "ms for docker stop (SIGTERM to exit)"
+  wait_for 30 "server healthy again" curl -sf "http://127.0.0.1:$PORT/health"
+}
+
 test_down_finishes_within_3s() {
   start=$(now_ms)
   compose down
