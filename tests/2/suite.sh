@@ -105,7 +105,7 @@ test_server_runs_as_postgres_without_capabilities() {
 }
 
 test_healthy_only_once_the_init_scripts_have_finished() {
-  with_init_dir slow "SELECT pg_sleep(4); CREATE TABLE init_finished ();"
+  with_init_dir slow "SELECT pg_sleep(6); CREATE TABLE init_finished ();"
   port=$(free_port)
   DB_PORT=$port compose -f "$OVERRIDE" up -d
   wait_for 30 "the slow init script to start" bash -c \
