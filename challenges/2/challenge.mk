@@ -11,7 +11,7 @@ DB_NAME := catalog
 # psql_2 ARGS: psql on this machine, through the published port, if it is installed; otherwise
 # the psql inside the container, over its Unix socket (no password needed there).
 define psql_2
-	@$(call compose,2) ps --status running -q db | grep -q . \
+	@test -n "$$($(call compose,2) ps --status running -q db)" \
 	  || { echo "challenge 2 is not running: make run-2"; exit 1; }
 	@if command -v psql >/dev/null; then \
 	  address=$$($(call compose,2) port db 5432); port=$${address##*:}; host=$${address%:*}; \

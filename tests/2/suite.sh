@@ -42,6 +42,10 @@ counts() {
 
 health() { docker inspect -f '{{.State.Health.Status}}' "$(container db)"; }
 is_healthy() { [ "$(health)" = healthy ]; }
+was_checked() { [ "$(docker inspect -f '{{len .State.Health.Log}}' "$(container db)")" != 0 ]; }
+# log_has TEXT: the db container's log holds TEXT. (Not `logs | grep -q`: grep stops at the
+# first match, and with pipefail the writer's broken pipe would fail the whole pipeline.)
+log_has() { [[ $(logs db) == *"$1"* ]]; }
 
 # with_init_dir NAME SQL: a temporary project NAME whose init folder is sql/ plus 03-NAME.sql
 # holding SQL (sql/ itself is never touched); sets COMPOSE_PROJECT_NAME, OVERRIDE and DIR.
@@ -108,15 +112,14 @@ test_healthy_only_once_the_init_scripts_have_finished() {
   with_init_dir slow "SELECT pg_sleep(6); CREATE TABLE init_finished ();"
   port=$(free_port)
   DB_PORT=$port compose -f "$OVERRIDE" up -d
-  wait_for 30 "the slow init script to start" bash -c \
-    "docker logs $(container db) 2>&1 | grep -q 'running /docker-entrypoint-initdb.d/03-slow.sql'"
+  wait_for 120 "the slow init script to start" \
+    log_has 'running /docker-entrypoint-initdb.d/03-slow.sql'
   # The temporary server is up, on its Unix socket only: the healthcheck fails, TCP is refused.
-  wait_for 10 "a healthcheck during init" bash -c "docker inspect -f \
-    '{{len .State.Health.Log}}' $(container db) | grep -qv '^0$'"
+  wait_for 10 "a healthcheck during init" was_checked
   expect_eq starting "$(health)" "health while the init scripts run"
   ! sql "SELECT 1" "" "$port" 2>/dev/null || fail "TCP connection accepted during init"
-  ! logs db | grep -q 'init process complete' || fail "init ended too soon for this test"
-  wait_for 30 "healthy" is_healthy
+  ! log_has 'init process complete' || fail "init ended too soon for this test"
+  wait_for 120 "healthy" is_healthy
   expect_eq 1 "$(sql "SELECT count(*) FROM pg_tables WHERE tablename = 'init_finished'" "" \
     "$port")" "the last script's table, once healthy"
 }
@@ -128,7 +131,7 @@ test_data_survives_down_and_up() {
   DB_PORT=$PORT compose up -d --wait
   expect_eq 1 "$(sql "SELECT count(*) FROM users WHERE email = 'kept@example.com'")" "kept row"
   expect_eq "6 12 4 7" "$(counts)" "rows (seeds not run twice)"
-  ! logs db | grep -q 'running /docker-entrypoint-initdb.d' || fail "init scripts ran again"
+  ! log_has 'running /docker-entrypoint-initdb.d' || fail "init scripts ran again"
 }
 
 test_reset_runs_the_init_scripts_again() {
@@ -138,7 +141,7 @@ test_reset_runs_the_init_scripts_again() {
   ! docker volume inspect "${COMPOSE_PROJECT_NAME}_db-data" >/dev/null 2>&1 \
     || fail "the volume is still there"
   DB_PORT=$PORT compose up -d --wait
-  logs db | grep -q 'running /docker-entrypoint-initdb.d/02-seed.sql' || fail "no init run"
+  log_has 'running /docker-entrypoint-initdb.d/02-seed.sql' || fail "no init run"
   expect_eq 0 "$(sql "SELECT count(*) FROM users WHERE email = 'kept@example.com'")" "kept row"
   expect_eq "$SEEDED" "$(counts)" "rows after reset"
 }
@@ -146,7 +149,7 @@ test_reset_runs_the_init_scripts_again() {
 test_broken_init_script_fails_start_up_visibly() {
   with_init_dir broken "INSERT INTO no_such_table VALUES (1);"
   set +e
-  out=$(DB_PORT=$(free_port) timeout 90 \
+  out=$(DB_PORT=$(free_port) timeout 180 \
         docker compose -f "$COMPOSE_FILE_PATH" -f "$OVERRIDE" -p "$COMPOSE_PROJECT_NAME" \
         up -d --wait 2>&1); rc=$?
   set -e
@@ -154,7 +157,6 @@ test_broken_init_script_fails_start_up_visibly() {
   expect_eq 1 "$rc" "exit status of up --wait"
   expect_match 'relation "no_such_table" does not exist' "$(logs db)" "the SQL error in the log"
   # The restart policy starts it again: that start must refuse, not serve a half-made database.
-  wait_for 20 "the restarted container to refuse" \
-    bash -c "docker logs $(container db) 2>&1 | grep -q 'failed on the first start'"
+  wait_for 60 "the restarted container to refuse" log_has 'failed on the first start'
   [ "$(health)" != healthy ] || fail "a half-initialised database is reported healthy"
 }
