@@ -1,5 +1,6 @@
 package catalog;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -97,9 +98,11 @@ final class Database implements AutoCloseable {
 
     private void probe() throws SQLException {
         try {
+            // A real statement, not isValid(): its failure says why (refused, reset, timeout).
             pool.use(connection -> {
-                if (!connection.isValid(2)) throw new SQLException("no answer within 2 s", "08006");
-                return null;
+                try (PreparedStatement statement = connection.prepareStatement("SELECT 1")) {
+                    return statement.execute();
+                }
             });
         } catch (ConnectionPool.Busy busy) {
             // Every connection is in use, so PostgreSQL is answering; if those are stuck

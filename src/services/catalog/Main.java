@@ -22,7 +22,6 @@ public final class Main {
     /** Deep offsets make PostgreSQL read and skip every row before them; cap the cost. */
     static final int MAX_OFFSET = 10_000;
 
-    private final Database database;
     private final Cache cache;
     private final CacheAside reads;
     private final ProductStore store;
@@ -39,7 +38,7 @@ public final class Main {
     }
 
     private Main(Service service, Settings settings) {
-        database = new Database(settings, service.metrics());
+        Database database = new Database(settings, service.metrics());
         cache = new Cache(settings);
         reads = new CacheAside(cache, settings, service.metrics());
         store = new ProductStore(database);
