@@ -145,7 +145,8 @@ $(stamps)/wrk.image: tests/bench/wrk/Dockerfile
 .PHONY: run-%
 run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
 	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
-	$(call compose,$*) up -d --wait
+	$(call compose,$*) up -d --wait || { echo; echo "challenge $* did not become healthy;" \
+	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20; exit 1; }
 	@echo; cat challenges/$*/try.txt
 
 .PHONY: logs-%
