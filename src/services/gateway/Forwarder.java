@@ -9,6 +9,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -35,20 +36,41 @@ final class Forwarder {
         }
     }
 
-    private final HttpClient client;
+    private final HttpClient quick;
+    private final HttpClient streaming;
 
-    Forwarder(HttpClient client) {
-        this.client = client;
+    /** Sends requests without a body with {@code quick}, those with one with {@code streaming}. */
+    Forwarder(HttpClient quick, HttpClient streaming) {
+        this.quick = quick;
+        this.streaming = streaming;
+    }
+
+    /**
+     * A client for requests without a body, which runs HttpClient's internal steps on its own
+     * selector thread instead of handing each to another thread: about a third fewer thread
+     * switches (futex calls) per request, the largest cost of a proxied GET. It cannot carry a
+     * request body: HttpClient reads the next piece of a body on its executor, and a client
+     * that uploads slowly would then stall the selector thread that every request shares.
+     */
+    static HttpClient quickClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
      * Sends the request that {@code build} completes (method, headers, body) to
      * {@code pathAndQuery} on a replica of {@code route}'s upstream and returns once the
      * response headers arrived; the caller reads and closes the body. With {@code retryable},
-     * a replica that refuses the connection is set aside and the next one tried.
+     * a replica that refuses the connection is set aside and the next one tried; a request
+     * {@code withBody} is sent once.
      */
-    HttpResponse<InputStream> send(Route route, String pathAndQuery, boolean retryable,
-            Consumer<HttpRequest.Builder> build) throws Failure {
+    HttpResponse<InputStream> send(Route route, String pathAndQuery, boolean withBody,
+            boolean retryable, Consumer<HttpRequest.Builder> build) throws Failure {
+        HttpClient client = withBody ? streaming : quick;
         Upstream upstream = route.upstream();
         Set<Upstream.Replica> tried = new HashSet<>();
         Failure last = null;

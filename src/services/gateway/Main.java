@@ -32,12 +32,12 @@ public final class Main {
             RouteTable table = Boolean.getBoolean("kit.training") && !Files.exists(file)
                     ? trainingTable(eject)
                     : RouteTable.load(file, eject);
-            HttpClient client = Client.create(connect);
-            Forwarder forwarder = new Forwarder(client);
+            HttpClient quick = Forwarder.quickClient(connect);
+            Forwarder forwarder = new Forwarder(quick, Client.create(connect));
             ProxyMetrics metrics = new ProxyMetrics(service.metrics());
             Proxy proxy = new Proxy(table, forwarder, metrics);
             Overview overview = new Overview(table, forwarder);
-            UpstreamHealth health = new UpstreamHealth(table, client, service.instance());
+            UpstreamHealth health = new UpstreamHealth(table, quick, service.instance());
             // The gateway's own routes come first; every other request is proxied.
             service.routes()
                     .get("/api/overview", overview::handle)

@@ -58,7 +58,8 @@ final class Proxy {
         boolean hasBody = chunked || length > 0;
         HttpResponse<InputStream> response;
         try {
-            response = forwarder.send(route, target, !hasBody && IDEMPOTENT.contains(method),
+            response = forwarder.send(route, target, hasBody,
+                    !hasBody && IDEMPOTENT.contains(method),
                     upstream -> {
                         ForwardedHeaders.toUpstream(exchange, upstream);
                         withBody(upstream, method, hasBody ? publisher(body, length) : null);
@@ -97,7 +98,7 @@ final class Proxy {
         exchange.sendResponseHeaders(status, length == 0 ? -1 : length < 0 ? 0 : length);
         if (length == 0) return;
         OutputStream out = exchange.getResponseBody();
-        byte[] buffer = new byte[BUFFER];
+        byte[] buffer = new byte[length > 0 && length < BUFFER ? (int) length : BUFFER];
         for (int n; (n = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, n);
             // Pass on what arrived now rather than wait for a full buffer: a slow upstream's
