@@ -43,7 +43,9 @@ measure() {
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
   p50=$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  errors=$(awk '/Non-2xx|Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i }
+  # "Non-2xx or 3xx responses: N" and "Socket errors: connect N, read N, write N, timeout N"
+  errors=$(awk '/^  Non-2xx/ { s += $NF }
+                /^  Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 }
                 END { print s + 0 }' <<<"$out")
   echo "$rps $p50 $p99 $errors"
 }
