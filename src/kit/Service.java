@@ -75,6 +75,14 @@ public final class Service {
         }
     }
 
+    /**
+     * Whether this run only records the image's AOT cache ({@code make build}): no configuration
+     * and no dependencies are there, so a service skips them and starts with what it has.
+     */
+    public static boolean training() {
+        return Training.enabled();
+    }
+
     /** The routing table; register every route here, in one place. */
     public Routes routes() {
         return routes;

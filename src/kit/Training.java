@@ -21,15 +21,16 @@ final class Training {
     }
 
     static void run(int port) throws IOException, InterruptedException {
-        HttpClient client = Client.create(Duration.ofSeconds(2));
+        // Generous timeouts: an image build on a busy machine must not fail for slowness.
+        HttpClient client = Client.create(Duration.ofSeconds(30));
         String base = "http://127.0.0.1:" + port;
         String[] paths = {"/health", "/ready", "/metrics", "/no-such-path", "/"};
         for (int round = 0; round < 200; round++) {
             for (String path : paths) {
-                client.send(Client.request(URI.create(base + path), Duration.ofSeconds(2)).build(),
+                client.send(Client.request(URI.create(base + path), Duration.ofSeconds(30)).build(),
                         HttpResponse.BodyHandlers.discarding());
             }
-            client.send(Client.request(URI.create(base + "/health"), Duration.ofSeconds(2))
+            client.send(Client.request(URI.create(base + "/health"), Duration.ofSeconds(30))
                             .DELETE().build(), HttpResponse.BodyHandlers.discarding());
         }
         Log.info("training done", "requests", 200 * (paths.length + 1));

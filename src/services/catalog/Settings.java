@@ -2,6 +2,7 @@ package catalog;
 
 import java.time.Duration;
 import kit.Config;
+import kit.Service;
 
 /**
  * The catalog's configuration, read once from environment variables. Every timeout is short on
@@ -47,7 +48,7 @@ record Settings(
      * the service without its configuration or dependencies to record its AOT cache.
      */
     static boolean imageBuild() {
-        return Boolean.getBoolean("kit.training");
+        return Service.training();
     }
 
     static Settings fromEnvironment() {
