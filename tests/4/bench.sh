@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Challenge 4's bench: what calling A through B costs. Starts its own compose project (one
-# replica of A), loads A directly and then B with wrk from inside users-net, and prints the
-# requests per second, p50 and p99 of each and B's added latency. Bounded: a 3 s warm-up and
-# DURATION (default 5s) per target; the project and the wrk container are removed at the end.
+# replica of A), loads A directly and then B with wrk from inside users-net, first over one
+# connection (the cost of the hop), then over CONNECTIONS (throughput), and prints p50, p99,
+# requests per second and B's added latency. Bounded: a 3 s warm-up and four runs of DURATION
+# (default 5s); the project and the wrk container are removed at the end.
 # Usage: tests/4/bench.sh   (needs the service-a, service-b and wrk images)
 set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,10 +23,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wrk ARGS...: wrk in a container on this project's users-net, where both A and B are.
+# wrk CONNECTIONS ARGS...: wrk in a container on this project's users-net, where A and B are.
 wrk() {
+  local connections=$1; shift
   timeout 120 docker run --rm --name "$WRK_NAME" --network "${COMPOSE_PROJECT_NAME}_users-net" \
-    "$WRK_IMAGE" -t2 -c"$CONNECTIONS" "$@"
+    "$WRK_IMAGE" -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" "$@"
 }
 
 # ms VALUE: a wrk latency (850.00us, 1.20ms, 1.05s) in milliseconds.
@@ -36,9 +38,9 @@ ms() {
     printf "%.2f", n }'
 }
 
-# measure URL: prints "REQ_PER_S P50_MS P99_MS ERRORS" for DURATION of load on URL.
+# measure CONNECTIONS URL: prints "REQ_PER_S P50_MS P99_MS ERRORS" for DURATION of load.
 measure() {
-  local out; out=$(wrk -d"$DURATION" --latency "$1")
+  local out; out=$(wrk "$1" -d"$DURATION" --latency "$2")
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
   p50=$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
@@ -50,20 +52,25 @@ measure() {
   echo "$rps $p50 $p99 $errors"
 }
 
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'; }
+
 B_PORT=$(free_port) compose up -d --wait >/dev/null 2>&1
 a_url=http://service-a:8080/users/1
 b_url=http://service-b:8080/profiles/1
 # Warm-up: the JIT compiles the hot paths of both services (B's include A's).
-wrk -d3s "$b_url" >/dev/null
+wrk "$CONNECTIONS" -d3s "$b_url" >/dev/null
 
-read -r a_rps a_p50 a_p99 a_err <<<"$(measure "$a_url")"
-read -r b_rps b_p50 b_p99 b_err <<<"$(measure "$b_url")"
+# One connection shows what the hop itself costs; CONNECTIONS show throughput and queueing.
+read -r _ a1_p50 a1_p99 a1_err <<<"$(measure 1 "$a_url")"
+read -r _ b1_p50 b1_p99 b1_err <<<"$(measure 1 "$b_url")"
+read -r a_rps a_p50 a_p99 a_err <<<"$(measure "$CONNECTIONS" "$a_url")"
+read -r b_rps b_p50 b_p99 b_err <<<"$(measure "$CONNECTIONS" "$b_url")"
 
-printf 'challenge 4: wrk -t2 -c%s -d%s from users-net, one replica of A\n' \
-  "$CONNECTIONS" "$DURATION"
-printf '%-28s %9s %9s %9s %7s\n' target "req/s" "p50 ms" "p99 ms" errors
-printf '%-28s %9s %9s %9s %7s\n' "A  GET /users/1" "$a_rps" "$a_p50" "$a_p99" "$a_err"
-printf '%-28s %9s %9s %9s %7s\n' "B  GET /profiles/1" "$b_rps" "$b_p50" "$b_p99" "$b_err"
-printf '%-28s %9s %+9.2f %+9.2f\n' "B's added latency" "" \
-  "$(awk -v b="$b_p50" -v a="$a_p50" 'BEGIN { print b - a }')" \
-  "$(awk -v b="$b_p99" -v a="$a_p99" 'BEGIN { print b - a }')"
+row() { printf '%-20s %8s %8s   %8s %8s %8s %7s\n' "$@"; }
+echo "challenge 4: wrk from users-net, one replica of A, $DURATION per run"
+row "" "1 conn" "" "$CONNECTIONS conns" "" "" ""
+row target "p50 ms" "p99 ms" "req/s" "p50 ms" "p99 ms" errors
+row "A  GET /users/1" "$a1_p50" "$a1_p99" "$a_rps" "$a_p50" "$a_p99" "$((a1_err + a_err))"
+row "B  GET /profiles/1" "$b1_p50" "$b1_p99" "$b_rps" "$b_p50" "$b_p99" "$((b1_err + b_err))"
+row "B's added latency" "$(minus "$b1_p50" "$a1_p50")" "$(minus "$b1_p99" "$a1_p99")" "" \
+  "$(minus "$b_p50" "$a_p50")" "$(minus "$b_p99" "$a_p99")" ""
