@@ -103,11 +103,12 @@ $(stamps)/base.image: Dockerfile.base $(BUILD)/runtime/release $(BUILD)/lib/kit.
 	rm -rf $(BUILD)/base && mkdir -p $(BUILD)/base/lib $(@D)
 	cp -a $(BUILD)/runtime $(BUILD)/base/runtime
 	cp $(BUILD)/lib/kit.jar $(BUILD)/jars/minimal-json.jar $(BUILD)/base/lib/
-	DOCKER_BUILDKIT=0 docker build -q -f Dockerfile.base -t $(IMAGE_PREFIX)/base:$(VERSION) $(BUILD)/base \
+	DOCKER_BUILDKIT=0 docker build -q --network none -f Dockerfile.base -t $(IMAGE_PREFIX)/base:$(VERSION) $(BUILD)/base \
 	  >$@ 2>$@.log || { cat $@.log; exit 1; }
 
 # One rule per service: compile against the kit, jar with a manifest naming its class path,
-# then an image on the base with only this service's code and jars.
+# then an image on the base with only this service's code and jars. Images build with no
+# network: the AOT training run talks to itself on loopback and must reach nothing else.
 define service_rules
 $(BUILD)/images/$(1)/service.jar: $(call service_sources,$(1)) $(BUILD)/lib/kit.jar \
     $(wildcard src/services/$(1)/libraries)
@@ -123,7 +124,7 @@ $(BUILD)/images/$(1)/service.jar: $(call service_sources,$(1)) $(BUILD)/lib/kit.
 	$(JDK)/bin/jar --create --file $$@ --manifest $(BUILD)/classes/$(1).mf -C $(BUILD)/classes/$(1) .
 
 $(stamps)/$(1).image: $(BUILD)/images/$(1)/service.jar $(stamps)/base.image src/Dockerfile.service
-	DOCKER_BUILDKIT=0 docker build -q -f src/Dockerfile.service --build-arg BASE=$(IMAGE_PREFIX)/base:$(VERSION) \
+	DOCKER_BUILDKIT=0 docker build -q --network none -f src/Dockerfile.service --build-arg BASE=$(IMAGE_PREFIX)/base:$(VERSION) \
 	  -t $(IMAGE_PREFIX)/$(1):$(VERSION) $(BUILD)/images/$(1) \
 	  >$$@ 2>$$@.log || { cat $$@.log; exit 1; }
 endef

@@ -36,6 +36,9 @@ public final class Log {
         for (int i = 0; i + 1 < fields.length; i += 2) {
             line.add(String.valueOf(fields[i]), toJson(fields[i + 1]));
         }
+        // Every line written while handling a request carries its id, so one grep finds all.
+        String id = RequestId.current();
+        if (id != null && line.get("request_id") == null) line.add("request_id", id);
         String text = line.toString();
         synchronized (OUT) {
             OUT.println(text);
