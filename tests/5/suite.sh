@@ -276,6 +276,16 @@ test_body_limit_applies_with_and_without_a_length() {
   expect_eq 'the request body is larger than 1048576 bytes, the limit of /users' "$(json .detail)"
 }
 
+test_a_body_with_two_framings_is_refused() {
+  # A length and chunks at once is how requests get smuggled past a proxy. The JDK's
+  # HttpServer refuses it before the gateway's code runs (so the answer is its plain 400).
+  before=$(access_lines products-service)
+  http POST "$G/debug/echo" -H 'Transfer-Encoding: chunked' -H 'Content-Length: 3' \
+    --data-binary 'hello, world'
+  expect_eq 400 "$STATUS"
+  expect_eq "$before" "$(access_lines products-service)" "requests that reached the upstream"
+}
+
 test_large_bodies_stream_through() {
   head -c $(( 6 << 20 )) /dev/urandom >"$TMP/upload"
   sum=$(sha256sum "$TMP/upload" | cut -c1-64)

@@ -29,7 +29,7 @@ public final class Main {
                     Config.integer("CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000));
             Duration eject = Duration.ofSeconds(
                     Config.integer("EJECT_SECONDS", DEFAULT_EJECT_SECONDS, 0, 3600));
-            RouteTable table = Boolean.getBoolean("kit.training") && !Files.exists(file)
+            RouteTable table = Service.training() && !Files.exists(file)
                     ? trainingTable(eject)
                     : RouteTable.load(file, eject);
             HttpClient quick = Forwarder.quickClient(connect);

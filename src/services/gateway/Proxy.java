@@ -51,6 +51,8 @@ final class Proxy {
         String method = exchange.getRequestMethod();
         String query = exchange.getRequestURI().getRawQuery();
         String target = route.upstreamPath(path) + (query == null ? "" : "?" + query);
+        // HttpServer itself refuses a request with both a length and chunks (400): a proxy
+        // and a server that each believe another framing is how requests get smuggled.
         long length = declaredLength(exchange);
         boolean chunked = exchange.getRequestHeaders().containsKey("Transfer-Encoding");
         if (length > route.maxBody()) throw tooLarge(exchange, route);
