@@ -185,4 +185,4 @@ explain-%: ## Show what Docker built and runs for challenge N, read from the liv
 clean: ## Remove build/ (images stay; `docker image rm` them by name to free space).
 	rm -rf $(BUILD)
 
--include $(wildcard challenges/*/challenge.mk)
+-include $(wildcard challenges/*/*.mk challenges/*/*/*.mk)
