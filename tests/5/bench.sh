@@ -49,7 +49,8 @@ cpu_ns() {
   if [ -r "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" ]; then
     cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
   elif [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
-    awk '$1 == "usage_usec" { print $2 * 1000 }' "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
+    awk '$1 == "usage_usec" { print $2 * 1000 }' \
+      "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
   else echo 0; fi
 }
 
@@ -67,11 +68,14 @@ measure() {
   p99=$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errors=$(awk '/Non-2xx|Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i }
                 END { print s + 0 }' <<<"$out")
-  echo "$rps $p50 $p99 $errors $(( (p1 - p0) / requests / 1000 )) $(( (u1 - u0) / requests / 1000 ))"
+  echo "$rps $p50 $p99 $errors $(( (p1 - p0) / requests / 1000 ))" \
+    "$(( (u1 - u0) / requests / 1000 ))"
 }
 
 # median FIELD FILE: the median of column FIELD over the rounds in FILE.
-median() { awk -v f="$1" '{ print $f }' "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median() {
+  awk -v f="$1" '{ print $f }' "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
 
 GATEWAY_PORT=$(free_port) compose up -d --wait >/dev/null 2>&1
 # The same limits as the gateway's (compose.yaml): one CPU, 256 MB.
@@ -121,6 +125,8 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 printf '%-28s %6sx %7sx %7sx\n' "gateway / nginx" "$(ratio "${rps[gateway]}" "${rps[nginx]}")" \
   "$(ratio "${p50[gateway]}" "${p50[nginx]}")" "$(ratio "${p99[gateway]}" "${p99[nginx]}")"
-met=$(awk -v r="$(ratio "${rps[gateway]}" "${rps[nginx]}")" -v p="$(ratio "${p99[gateway]}" "${p99[nginx]}")" \
+rps_ratio=$(ratio "${rps[gateway]}" "${rps[nginx]}")
+p99_ratio=$(ratio "${p99[gateway]}" "${p99[nginx]}")
+met=$(awk -v r="$rps_ratio" -v p="$p99_ratio" \
   'BEGIN { print (r >= 0.8 && p <= 1.5) ? "met" : "missed" }')
 echo "target (req/s >= 0.8x nginx, p99 <= 1.5x nginx): $met"

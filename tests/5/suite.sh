@@ -45,11 +45,14 @@ access_lines() {
   done
   echo "$n"
 }
+# saved_header NAME: a header of the response whose headers curl saved in $TMP/h.
+saved_header() { tr -d '\r' <"$TMP/h" | awk -F': ' -v n="$1" 'tolower($1) == n { print $2 }'; }
 answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$G$2")" = "$1" ]; }
 # pattern_sha N: the SHA-256 of the first N bytes of the pattern /debug/bytes sends.
 # (`yes` ends on SIGPIPE when head has enough: not a failure here.)
 pattern_sha() {
-  (set +o pipefail; yes abcdefghijklmnopqrstuvwxyz0123456789 | head -c "$1" | sha256sum | cut -c1-64)
+  (set +o pipefail
+   yes abcdefghijklmnopqrstuvwxyz0123456789 | head -c "$1" | sha256sum | cut -c1-64)
 }
 
 test_routes_reach_each_service() {
@@ -214,8 +217,9 @@ test_hop_by_hop_headers_are_removed_both_ways() {
     -H 'X-Kept: yes' -H 'User-Agent: suite-5'
   expect_eq 200 "$STATUS"
   # What the upstream received: end-to-end headers, the gateway's own, nothing else.
-  expect_eq accept,host,user-agent,x-forwarded-for,x-forwarded-host,x-forwarded-proto,x-kept,x-request-id \
-    "$(json '.headers | keys | join(",")')" "headers the upstream received"
+  received=accept,host,user-agent,x-forwarded-for,x-forwarded-host,x-forwarded-proto,x-kept
+  expect_eq "$received,x-request-id" "$(json '.headers | keys | join(",")')" \
+    "headers the upstream received"
   expect_eq "yes suite-5" "$(json '.headers["x-kept"] + " " + .headers["user-agent"]')"
   # The echo answers with Connection, Keep-Alive, Proxy-Authenticate, Proxy-Connection,
   # Trailer, Upgrade and X-Upstream-Secret (named in its Connection): none may come through.
@@ -230,7 +234,8 @@ test_forwarded_headers_and_request_id() {
   http GET "$G/debug/echo" -H 'X-Forwarded-For: 203.0.113.7' -H 'Host: shop.example' \
     -H 'X-Forwarded-Proto: https' -H 'X-Request-Id: trace-5-abc'
   expect_eq "203.0.113.7, $front_gateway" "$(json '.headers["x-forwarded-for"]')" "X-Forwarded-For"
-  expect_eq "shop.example http" "$(json '.headers["x-forwarded-host"] + " " + .headers["x-forwarded-proto"]')"
+  expect_eq "shop.example http" \
+    "$(json '.headers["x-forwarded-host"] + " " + .headers["x-forwarded-proto"]')"
   expect_eq "trace-5-abc trace-5-abc" "$(json '.headers["x-request-id"]') $(header x-request-id)"
   http GET "$G/debug/echo"
   expect_eq "$front_gateway" "$(json '.headers["x-forwarded-for"]')" "X-Forwarded-For, first hop"
@@ -291,31 +296,31 @@ test_large_bodies_stream_through() {
   sum=$(sha256sum "$TMP/upload" | cut -c1-64)
   http PUT "$G/debug/echo" --data-binary @"$TMP/upload"
   expect_eq "6291456 $sum 6291456" \
-    "$(json '"\(.body.bytes) \(.body.sha256) \(.headers["content-length"])"')" "upload with a length"
+    "$(json '"\(.body.bytes) \(.body.sha256) \(.headers["content-length"])"')" \
+    "upload with a length"
   http PUT "$G/debug/echo" -H 'Transfer-Encoding: chunked' --data-binary @"$TMP/upload"
   expect_eq "6291456 $sum chunked" \
     "$(json '"\(.body.bytes) \(.body.sha256) \(.headers["transfer-encoding"])"')" "chunked upload"
   expected=$(pattern_sha 6000000)
   got=$(curl -sS -D "$TMP/h" "$G/debug/bytes/6000000" | sha256sum | cut -c1-64)
-  expect_eq "$expected 6000000" "$got $(tr -d '\r' <"$TMP/h" | awk -F': ' 'tolower($1) == "content-length" { print $2 }')" \
-    "download with a length"
+  expect_eq "$expected 6000000" "$got $(saved_header content-length)" "download with a length"
   got=$(curl -sS -D "$TMP/h" "$G/debug/bytes/6000000?chunked=true" | sha256sum | cut -c1-64)
-  expect_eq "$expected chunked" "$got $(tr -d '\r' <"$TMP/h" | awk -F': ' 'tolower($1) == "transfer-encoding" { print $2 }')" \
-    "chunked download"
+  expect_eq "$expected chunked" "$got $(saved_header transfer-encoding)" "chunked download"
   # The upstream sends 3700 bytes, waits 1.5 s, then the rest: a buffering proxy would hold
   # the first bytes back until the end.
   read -r first total < <(curl -sS -o "$TMP/slow" -w '%{time_starttransfer} %{time_total}\n' \
     "$G/debug/bytes/100000?pause_ms=1500")
   expect_le 1.0 "$first" "seconds to the first byte"
-  awk -v t="$total" 'BEGIN { exit !(t >= 1.5) }' || fail "the body took $total s, less than the pause"
+  awk -v t="$total" 'BEGIN { exit !(t >= 1.5) }' \
+    || fail "the body took $total s, less than the upstream's pause"
   expect_eq "$(pattern_sha 100000)" "$(sha256sum <"$TMP/slow" | cut -c1-64)" "slow body"
 }
 
 test_overview_combines_both_services() {
   http GET "$G/api/overview"
   expect_eq 200 "$STATUS"
-  expect_eq 'false 0 3 5 5' \
-    "$(json '"\(.partial) \(.missing | length) \(.users.total) \(.products.total) \(.products.items | length)"')"
+  expect_eq 'false 0 3 5 5' "$(json '[.partial, (.missing | length), .users.total,
+    .products.total, (.products.items | length)] | map(tostring) | join(" ")')"
   expect_eq "$(hostname_of users-service) $(hostname_of products-service)" \
     "$(json '"\(.users.served_by) \(.products.served_by)"')" "replicas that answered"
 }
@@ -325,8 +330,8 @@ test_requests_spread_over_three_replicas() {
   expected=$(for i in 1 2 3; do hostname_of products-service "$i"; done | sort | paste -sd' ')
   three_answer() { [ "$(served_by /products/1 6 | sort -u | paste -sd' ')" = "$expected" ]; }
   wait_for 20 "all three replicas answering" three_answer
-  expect_eq "10 10 10" "$(served_by /products/1 30 | sort | uniq -c | awk '{ print $1 }' | paste -sd' ')" \
-    "answers per replica, round robin"
+  counts=$(served_by /products/1 30 | sort | uniq -c | awk '{ print $1 }' | paste -sd' ')
+  expect_eq "10 10 10" "$counts" "answers per replica, round robin"
   expect_eq "$GATEWAY_STARTED" "$(started_at gateway)" "gateway start time (never restarted)"
 }
 
@@ -344,13 +349,14 @@ test_a_stopped_replica_is_skipped_and_rejoins() {
 test_health_and_metrics_report_upstreams() {
   http GET "$G/health"
   expect_eq "200 up" "$STATUS $(json .status)"
-  expect_eq "up 1 up 3" "$(json '.upstreams | "\(.["users-service"].status) \(.["users-service"].replicas | length) \(.["products-service"].status) \(.["products-service"].replicas | length)"')"
+  expect_eq "up 1 up 3" "$(json '.upstreams | [.["users-service"], .["products-service"]]
+    | map("\(.status) \(.replicas | length)") | join(" ")')" "upstreams and their replicas"
   ok='gateway_requests_total{route="/catalog",status="200"}'
   missing='gateway_requests_total{route="/catalog",status="404"}'
   ok_before=$(metric "$ok") missing_before=$(metric "$missing")
   for id in 1 2 3 999; do curl -s -o /dev/null "$G/catalog/$id"; done
-  expect_eq "$(( ok_before + 3 )) $(( missing_before + 1 ))" "$(metric "$ok") $(metric "$missing")" \
-    "counted by route and status"
+  expect_eq "$(( ok_before + 3 )) $(( missing_before + 1 ))" \
+    "$(metric "$ok") $(metric "$missing")" "counted by route and status"
 }
 
 test_stopped_upstream_is_502_and_recovers() {
@@ -363,7 +369,8 @@ test_stopped_upstream_is_502_and_recovers() {
   expect_eq "users 502" "$(json '.missing[] | "\(.part) \(.status)"')" "missing part"
   http GET "$G/health"
   expect_eq "200 degraded down up" \
-    "$STATUS $(json '"\(.status) \(.upstreams["users-service"].status) \(.upstreams["products-service"].status)"')"
+    "$STATUS $(json '.status + " " + .upstreams["users-service"].status + " "
+      + .upstreams["products-service"].status')"
   compose start users-service
   wait_for 40 "users-service answering again" answers 200 /users/1
   http GET "$G/api/overview"
