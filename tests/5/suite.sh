@@ -407,7 +407,7 @@ test_malformed_routes_file_stops_the_gateway() {
   printf '/users users-service:8080 timout=2s\n' >"$TMP/typo.conf"
   chmod 644 "$TMP"/*.conf
   for case in "bad.conf:3: upstream \"products-service\" must be host:port" \
-      "typo.conf:1: unknown option \"timout=2s\" (expected timeout=, rewrite= or max-body=)"; do
+      "typo.conf:1: unknown option \"timout=2s\" (expected timeout=, rewrite=, max-body=, writes=, rate= or burst=)"; do
     file=${case%%:*} rest=${case#*:}
     set +e
     out=$(docker run --rm --network none -v "$TMP/$file:/etc/gateway/routes.conf:ro" \

@@ -13,12 +13,14 @@ import kit.Service;
 /**
  * Challenge 5's API gateway: a reverse proxy driven by a routing table file, spreading each
  * route over every replica of its upstream, plus one endpoint of its own that combines both
- * services. Configuration: ROUTES_FILE, CONNECT_TIMEOUT_MS, EJECT_SECONDS (and the kit's PORT).
+ * services. Configuration: ROUTES_FILE, CONNECT_TIMEOUT_MS, EJECT_SECONDS, API_KEYS_FILE (for
+ * routes with writes=key), RATE_LIMIT_CLIENTS, CORS_ORIGINS (and the kit's PORT).
  */
 public final class Main {
     static final String DEFAULT_ROUTES_FILE = "/etc/gateway/routes.conf";
     static final int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
     static final int DEFAULT_EJECT_SECONDS = 10;
+    static final String DEFAULT_CORS_ORIGINS = "";
 
     private Main() {}
 
@@ -35,7 +37,11 @@ public final class Main {
             HttpClient quick = Forwarder.quickClient(connect);
             Forwarder forwarder = new Forwarder(quick, Client.create(connect));
             ProxyMetrics metrics = new ProxyMetrics(service.metrics());
-            Proxy proxy = new Proxy(table, forwarder, metrics);
+            RateLimiter limiter = new RateLimiter(Config.integer("RATE_LIMIT_CLIENTS",
+                    RateLimiter.DEFAULT_MAX_BUCKETS, 1, 10_000_000));
+            Cors cors = Cors.of(Config.string("CORS_ORIGINS", DEFAULT_CORS_ORIGINS));
+            Proxy proxy = new Proxy(table, forwarder, metrics,
+                    new Proxy.Guards(cors, limiter, apiKeys(table)));
             Overview overview = new Overview(table, forwarder);
             UpstreamHealth health = new UpstreamHealth(table, quick, service.instance());
             // The gateway's own routes come first; every other request is proxied.
@@ -47,9 +53,30 @@ public final class Main {
             for (Route route : table.routes()) {
                 Log.info("route", "prefix", route.prefix(), "upstream", route.upstream().host(),
                         "rewrite", route.rewrite(), "timeout_ms", route.timeout().toMillis(),
-                        "max_body", route.maxBody(), "line", route.line());
+                        "max_body", route.maxBody(), "writes", route.writeKey() ? "key" : "open",
+                        "rate", route.rate() == null ? "none" : route.rate().text()
+                                + " burst " + route.rate().burst(), "line", route.line());
             }
+            Log.info("cors", "origins", String.join(",", cors.origins()));
         });
+    }
+
+    /**
+     * The keys in API_KEYS_FILE. A route with writes=key and no key to accept stops the
+     * gateway: it would refuse every write, which is never what was meant.
+     */
+    private static ApiKeys apiKeys(RouteTable table) throws RouteTable.Invalid {
+        String file = Config.string("API_KEYS_FILE", "");
+        ApiKeys keys = file.isEmpty() ? ApiKeys.none() : ApiKeys.load(Path.of(file));
+        for (Route route : table.routes()) {
+            if (route.writeKey() && keys.size() == 0) {
+                throw new RouteTable.Invalid("route " + route.prefix() + " (line " + route.line()
+                        + ") has writes=key but API_KEYS_FILE " + (file.isEmpty() ? "is not set"
+                        : file + " holds no key"));
+            }
+        }
+        if (!file.isEmpty()) Log.info("api keys", "file", file, "keys", keys.size());
+        return keys;
     }
 
     /**

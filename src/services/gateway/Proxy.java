@@ -25,11 +25,16 @@ final class Proxy {
     private final RouteTable table;
     private final Forwarder forwarder;
     private final ProxyMetrics metrics;
+    private final Guards guards;
 
-    Proxy(RouteTable table, Forwarder forwarder, ProxyMetrics metrics) {
+    /** What a request must pass before it is forwarded. */
+    record Guards(Cors cors, RateLimiter limiter, ApiKeys keys) {}
+
+    Proxy(RouteTable table, Forwarder forwarder, ProxyMetrics metrics, Guards guards) {
         this.table = table;
         this.forwarder = forwarder;
         this.metrics = metrics;
+        this.guards = guards;
     }
 
     /** Handles one request to a routed path (the kit's fallback route). */
@@ -39,6 +44,11 @@ final class Proxy {
         Route route = table.find(path)
                 .orElseThrow(() -> Problem.notFound("no route for " + path));
         try {
+            // A preflight is the gateway's to answer; the limit comes before the key check so
+            // that guessing keys is as slow as the route's rate.
+            if (guards.cors().handle(exchange)) return;
+            guards.limiter().check(exchange, route);
+            guards.keys().check(exchange, route);
             forward(exchange, route, path);
             metrics.answered(route, exchange.getResponseCode());
         } catch (Problem problem) {

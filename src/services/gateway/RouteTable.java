@@ -28,6 +28,8 @@ final class RouteTable {
     private static final Pattern PREFIX = Pattern.compile("/|(/[A-Za-z0-9._~-]+)+");
     private static final Pattern UPSTREAM = Pattern.compile("([a-z0-9][a-z0-9.-]*):([0-9]{1,5})");
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s)");
+    private static final Pattern RATE = Pattern.compile("([0-9]{1,6})/(s|min)");
+    private static final Pattern COUNT = Pattern.compile("[0-9]{1,6}");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,9})(B|KiB|MiB)");
 
     /** A malformed routing table; its message names the file and the line. */
@@ -106,6 +108,9 @@ final class RouteTable {
         Duration timeout = DEFAULT_TIMEOUT;
         long maxBody = DEFAULT_MAX_BODY;
         String rewrite = null;
+        boolean writeKey = false;
+        RateLimiter.Rate rate = null;
+        int burst = 0;
         for (int w = 2; w < words.length; w++) {
             String[] option = words[w].split("=", 2);
             String value = option.length == 2 ? option[1] : "";
@@ -119,11 +124,26 @@ final class RouteTable {
                     }
                     rewrite = value;
                 }
+                case "writes" -> writeKey = switch (value) {
+                    case "key" -> true;
+                    case "open" -> false;
+                    default -> throw new Invalid(where + "writes \"" + value
+                            + "\" must be key or open");
+                };
+                case "rate" -> rate = rate(value, where);
+                case "burst" -> {
+                    if (!COUNT.matcher(value).matches() || Integer.parseInt(value) == 0) {
+                        throw new Invalid(where + "burst \"" + value + "\" must be a count from 1");
+                    }
+                    burst = Integer.parseInt(value);
+                }
                 default -> throw new Invalid(where + "unknown option \"" + words[w]
-                        + "\" (expected timeout=, rewrite= or max-body=)");
+                        + "\" (expected timeout=, rewrite=, max-body=, writes=, rate= or burst=)");
             }
         }
-        return new Route(prefix, upstream, rewrite, timeout, maxBody, line);
+        if (burst > 0 && rate == null) throw new Invalid(where + "burst= needs a rate=");
+        if (burst > 0) rate = new RateLimiter.Rate(rate.perSecond(), burst, rate.text());
+        return new Route(prefix, upstream, rewrite, timeout, maxBody, writeKey, rate, line);
     }
 
     private static Duration duration(String value, String where) throws Invalid {
@@ -135,6 +155,16 @@ final class RouteTable {
         }
         throw new Invalid(where + "timeout \"" + value + "\" must be like 500ms or 2s (at most "
                 + MAX_TIMEOUT.toSeconds() + "s)");
+    }
+
+    /** {@code 10/s} or {@code 600/min}; the burst is the same count unless burst= says. */
+    private static RateLimiter.Rate rate(String value, String where) throws Invalid {
+        Matcher m = RATE.matcher(value);
+        if (m.matches() && Integer.parseInt(m.group(1)) > 0) {
+            int n = Integer.parseInt(m.group(1));
+            return new RateLimiter.Rate(m.group(2).equals("s") ? n : n / 60.0, n, value);
+        }
+        throw new Invalid(where + "rate \"" + value + "\" must be like 10/s or 600/min");
     }
 
     private static long size(String value, String where) throws Invalid {
