@@ -1,0 +1,339 @@
+# Faults for challenges 3, 4 and 5: each dependency in turn is killed (docker kill), paused
+# (docker pause) and cut off (docker network disconnect from the network its caller reaches it
+# on, then connected again with the same aliases). While a fault lasts the caller must answer
+# every request within a stated bound: a 5xx problem whose detail names the dependency, or for
+# challenge 3 its documented degraded answer (hits without PostgreSQL, reads from PostgreSQL
+# without Redis). Once the fault ends the caller must recover by itself: nothing restarted,
+# no request lost, no data lost. Then `docker compose down` must finish within 3 s.
+#
+# Requests run all along each fault, one every 0.2 s (a bounded load: a 2-core machine is
+# shared), and each must get an answer. Docker does not restart a container after `docker
+# kill` whatever its restart policy (it counts as a manual stop), so a kill ends with `docker
+# start`, unless Docker did restart it.
+
+unset CATALOG_BIND B_BIND GATEWAY_BIND   # the defaults: 127.0.0.1
+
+# How long an answer may take while a dependency is gone: what each caller promises, plus 1 s
+# for a busy machine. The catalog answers within 1 s (700 ms query deadline, 250 ms Redis
+# timeout); B within A's 1.5 s request timeout; the gateway within its routes' 2 s timeout.
+LIMIT_3=2 LIMIT_4=2.5 LIMIT_5=3
+# The caller of each challenge, and the network on which it reaches its dependencies.
+CALLER_3=catalog CALLER_4=service-b CALLER_5=gateway
+NETWORK_3=data NETWORK_4=users-net NETWORK_5=back
+
+setup() {
+  remember ID "$$"
+  remember TMP "$(mktemp -d)"
+  remember SECRET_3 "$TMP/secrets/db-password"
+  make -s -C "$ROOT" CATALOG_PASSWORD_FILE="$SECRET_3" "$SECRET_3" >/dev/null
+  local n port used=" " pids=()
+  for n in 3 4 5; do
+    port=$(free_port)
+    while [[ $used == *" $port "* ]]; do port=$(free_port); done
+    used+="$port "
+    remember "PORT_$n" "$port"
+  done
+  for n in 3 4 5; do stack "$n" up -d --wait >"$TMP/up-$n.log" 2>&1 & pids+=($!); done
+  for n in 3 4 5; do
+    wait "${pids[$((n - 3))]}" || {
+      echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; return 1
+    }
+  done
+  # The catalog waits for its dependencies in the background, B and the gateway look names up
+  # when asked: all three must reach theirs before the first fault.
+  wait_for 30 "the catalog reading PostgreSQL" catalog_reads_postgres
+  wait_for 30 "service B reaching service A" curl -sf "$(url 4)/ready"
+  wait_for 30 "the gateway reaching both upstreams" gateway_up
+  # A row written before the faults: a killed PostgreSQL must come back with it.
+  http POST "$(url 3)/products" -H 'Content-Type: application/json' \
+    --data '{"sku":"FAULTS-KEEP-1","name":"Survives every fault","price_cents":100,"stock":1}'
+  expect_eq 201 "$STATUS" "status of the row written before the faults"
+  for n in 3 4 5; do
+    remember "CALLER_STATE_$n" "$(caller_state "$n")"
+    remember "DATA_$n" "$(snapshot "$n")"
+  done
+}
+
+teardown() {
+  local n c
+  for n in 3 4 5; do
+    for c in $(stack "$n" ps -aq); do docker unpause "$c" >/dev/null 2>&1 || true; done
+    stack "$n" down -v --remove-orphans
+  done
+  rm -rf "$TMP"
+}
+
+# stack N ARGS...: docker compose on challenge N's project of this suite.
+stack() {
+  local n=$1; shift
+  CATALOG_PORT=$PORT_3 CATALOG_PASSWORD_FILE=$SECRET_3 B_PORT=$PORT_4 GATEWAY_PORT=$PORT_5 \
+    docker compose -f "$ROOT/challenges/$n/compose.yaml" -p "test-faults-$n-$ID" "$@"
+}
+var() { local name="$1_$2"; echo "${!name}"; }
+url() { echo "http://127.0.0.1:$(var PORT "$1")"; }
+caller_state() {
+  docker inspect -f '{{.State.Status}} {{.State.StartedAt}} {{.RestartCount}}' \
+    "$(stack "$1" ps -q "$(var CALLER "$1")")"
+}
+catalog_reads_postgres() { curl -sf -H 'Cache-Control: no-cache' "$(url 3)/products?limit=1"; }
+gateway_up() { [ "$(curl -sf "$(url 5)/health" | jq -r .status)" = up ]; }
+
+# snapshot N: challenge N's stored data, read through its list endpoints (challenge 3's from
+# PostgreSQL itself: no-cache).
+snapshot() {
+  case $1 in
+    3) list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache' | jq -c .data ;;
+    4) list "$(url 4)/profiles" | jq -c .profiles ;;
+    5) list "$(url 5)/users?limit=100" | jq -c '[.total, .items]'
+       list "$(url 5)/products?limit=100" | jq -c '[.total, .items]' ;;
+  esac
+}
+# list URL [CURL_ARGS...]: the body of a 200 answer, or a line that says what came instead.
+list() { curl -sS --fail-with-body --max-time 10 "$@" || echo '{"not":"a 200 answer"}'; }
+
+# ask N PATH [CURL_ARGS...]: GET on challenge N, like `http`; MS is how long it took.
+ask() {
+  local n=$1 path=$2; shift 2
+  http GET "$(url "$n")$path" -w '%{http_code} %{time_total}' "$@"
+  MS=$(awk -v t="${STATUS#* }" 'BEGIN { printf "%d", t * 1000 }')
+  STATUS=${STATUS%% *}
+}
+within_limit() { expect_le "$(awk -v s="$(var LIMIT "$1")" 'BEGIN { print s * 1000 }')" "$MS" \
+  "ms for $2 (limit $(var LIMIT "$1") s)"; }
+
+# explained N DEPENDENCY: the last answer is a 5xx problem whose detail names DEPENDENCY,
+# within challenge N's limit.
+explained() {
+  expect_match '^5[0-9][0-9]$' "$STATUS" "status" || { echo "body: $BODY"; return 1; }
+  expect_problem "$STATUS"
+  expect_match "$2" "$(json .detail)" "detail"
+  within_limit "$1" "a failure"
+}
+
+# load N PATH OUT [CURL_ARGS...]: GETs PATH every 0.2 s until $TMP/stop exists (150 at most,
+# about 40 s), one line per request: status (000: no answer), seconds, content type, X-Cache,
+# detail. Runs in the background while a fault comes and goes.
+load() {
+  local n=$1 path=$2 out=$3 i detail; shift 3
+  for i in $(seq 150); do
+    [ -e "$TMP/stop" ] && break
+    curl -s -o "$out.body" -w '%{http_code} %{time_total} t=%{content_type} x=%header{x-cache}' \
+      --max-time 10 "$@" "$(url "$n")$path" >>"$out" || true # 000: counted as lost
+    detail=$(jq -r '.detail // empty' "$out.body" 2>/dev/null | tr '\n' ' ' || true)
+    echo " $detail" >>"$out"
+    rm -f "$out.body"
+    sleep 0.2
+  done
+}
+
+# judge_load N OUT DEPENDENCY: every request of OUT got an answer within the limit, a 2xx or a
+# 5xx problem naming DEPENDENCY. Prints the counts (the requests lost are those without one).
+judge_load() {
+  local n=$1 out=$2 dependency=$3 limit total lost ok explained other slow
+  limit=$(var LIMIT "$n")
+  total=$(grep -c . "$out" || true)
+  lost=$(awk '$1 == "000"' "$out" | wc -l)
+  ok=$(awk '$1 ~ /^2/' "$out" | wc -l)
+  explained=$(awk -v d="$dependency" '$1 ~ /^5/ && $3 ~ /^t=application\/problem\+json/ \
+    && index($0, d)' "$out" | wc -l)
+  other=$(awk -v d="$dependency" '!($1 ~ /^2/ || $1 == "000" || ($1 ~ /^5/ \
+    && $3 ~ /^t=application\/problem\+json/ && index($0, d)))' "$out")
+  slow=$(awk -v l="$limit" '$1 != "000" && $2 > l' "$out")
+  echo "$total requests during the fault: $ok answered 2xx, $explained explained 5xx" \
+    "naming $dependency, $lost lost, $(grep -c . <<<"$slow" || true) over ${limit} s"
+  expect_eq 0 "$lost" "requests that got no answer"
+  expect_eq "" "$(head -3 <<<"$other")" "answers that are neither 2xx nor an explained 5xx"
+  expect_eq "" "$(head -3 <<<"$slow")" "answers slower than $limit s"
+}
+
+# The fault itself. inject KIND N SERVICE starts it, end_fault KIND N SERVICE ends it.
+inject() {
+  local c; c=$(stack "$2" ps -q "$3")
+  case $1 in
+    kill) docker kill "$c" >/dev/null ;;
+    pause) docker pause "$c" >/dev/null ;;
+    cut)
+      local network; network="test-faults-$2-${ID}_$(var NETWORK "$2")"
+      docker inspect -f "{{range (index .NetworkSettings.Networks \"$network\").Aliases}}{{.}} \
+{{end}}" "$c" >"$TMP/aliases"
+      docker network disconnect "$network" "$c" ;;
+  esac
+}
+end_fault() {
+  local c; c=$(stack "$2" ps -aq "$3")
+  case $1 in
+    kill)
+      if [ "$(docker inspect -f '{{.State.Running}}' "$c")" = true ]; then
+        echo "Docker restarted $3 by its restart policy"
+      else
+        echo "Docker did not restart $3 (a kill is a manual stop): docker start"
+        docker start "$c" >/dev/null
+      fi ;;
+    pause) docker unpause "$c" >/dev/null ;;
+    cut)
+      local network alias args=(); network="test-faults-$2-${ID}_$(var NETWORK "$2")"
+      for alias in $(cat "$TMP/aliases"); do args+=(--alias "$alias"); done
+      docker network connect "${args[@]}" "$network" "$c"
+      expect_eq "$(cat "$TMP/aliases")" "$(docker inspect -f "{{range (index \
+.NetworkSettings.Networks \"$network\").Aliases}}{{.}} {{end}}" "$c")" "aliases of $3" ;;
+  esac
+}
+
+# fault KIND N SERVICE PATTERN LOAD_PATH [CURL_ARGS...]: the whole drill. Load on LOAD_PATH
+# starts, the fault is injected, `during_N_SERVICE` checks the answers, the fault ends,
+# `recovered_N_SERVICE` is awaited (timed), and then: the load's answers, the caller's start
+# time and restart count, and the data.
+fault() {
+  local kind=$1 n=$2 service=$3 pattern=$4 path=$5 start; shift 5
+  local out=$TMP/load-$n-$service-$kind check=${service//-/_}
+  rm -f "$TMP/stop" "$out"
+  load "$n" "$path" "$out" "$@" &
+  local loader=$!
+  trap 'touch "$TMP/stop"; end_fault '"$kind $n $service"' >/dev/null 2>&1 || true' EXIT
+  sleep 0.3 # a request or two before the fault
+  inject "$kind" "$n" "$service"
+  start=$(now_ms)
+  "during_${n}_$check" "$pattern"
+  # The fault lasts 2 s at least, so that the load meets it (its checks may take less).
+  sleep "$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { print ms < 2000 ? (2000 - ms) / 1000 : 0 }')"
+  end_fault "$kind" "$n" "$service"
+  trap - EXIT
+  start=$(now_ms)
+  wait_for "$(var RECOVERY "${n}_$check")" "challenge $n to recover from $service $kind" \
+    "recovered_${n}_$check"
+  echo "recovered $(( $(now_ms) - start )) ms after the fault ended"
+  sleep 0.3 # a request or two after it
+  touch "$TMP/stop"
+  wait "$loader"
+  judge_load "$n" "$out" "$pattern"
+  expect_eq "$(var CALLER_STATE "$n")" "$(caller_state "$n")" \
+    "state, start time and restarts of $(var CALLER "$n")"
+  expect_eq "$(var DATA "$n")" "$(snapshot "$n")" "data of challenge $n"
+}
+
+# How long recovery may take once a fault ends. PostgreSQL killed replays its log at start,
+# and the catalog probes a dead dependency every 2 s at most; B's breaker, once open, waits
+# 5 s before its trial call; a restarted Java service starts in a second or two (3-5 on a busy
+# machine), and the gateway and B look names up again every 2 s.
+RECOVERY_3_postgres=30 RECOVERY_3_redis=15 RECOVERY_4_service_a=20
+RECOVERY_5_users_service=20 RECOVERY_5_products_service=20
+
+# Challenge 3, PostgreSQL gone: cached products are still served, a read that needs PostgreSQL
+# is a 503 that names it, and /ready says which dependency is down.
+during_3_postgres() {
+  ask 3 /products/1
+  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product"
+  within_limit 3 "a cached product"
+  for _ in 1 2 3; do
+    ask 3 /products/2 -H 'Cache-Control: no-cache'
+    explained 3 "$1"
+    expect_eq 1 "$(header retry-after)" "Retry-After"
+  done
+  ask 3 /ready
+  expect_eq 503 "$STATUS" "/ready"
+  expect_match '^down: ' "$(json .checks.postgres)" "/ready's postgres check"
+}
+recovered_3_postgres() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Cache-Control: no-cache' \
+    "$(url 3)/products/2")" = 200 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' \
+    "$(url 3)/ready")" = 200 ]
+}
+# Warms product 1 into the cache (two reads: a miss, then a hit) before a PostgreSQL fault.
+cached_product_1() { ask 3 /products/1; ask 3 /products/1; expect_eq HIT "$(header x-cache)"; }
+
+test_3_postgres_killed() {
+  cached_product_1
+  fault kill 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
+test_3_postgres_paused() {
+  cached_product_1
+  fault pause 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
+test_3_postgres_cut_off() {
+  cached_product_1
+  fault cut 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
+
+# Challenge 3, Redis gone: every read is answered from PostgreSQL (X-Cache: BYPASS), not
+# slower than Redis' 250 ms timeout, and /ready says Redis is down.
+during_3_redis() {
+  for _ in 1 2 3; do
+    ask 3 /products/3
+    expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "a read"
+    within_limit 3 "a read"
+  done
+  ask 3 /ready
+  expect_eq 503 "$STATUS" "/ready"
+  expect_match '^down: ' "$(json .checks.redis)" "/ready's redis check"
+}
+recovered_3_redis() {
+  [[ $(curl -s -o /dev/null -w '%header{x-cache}' "$(url 3)/products/3") =~ ^(HIT|MISS)$ ]] \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' "$(url 3)/ready")" = 200 ]
+}
+
+test_3_redis_killed() { fault kill 3 redis Redis /products/3; }
+test_3_redis_paused() { fault pause 3 redis Redis /products/3; }
+test_3_redis_cut_off() { fault cut 3 redis Redis /products/3; }
+
+# Challenge 4, service A gone: B answers 502, 503 or 504, each a problem naming service-a
+# (once its breaker opens, at once), and /ready says A is down.
+during_4_service_a() {
+  for _ in 1 2 3; do
+    ask 4 /profiles/1
+    explained 4 "$1"
+  done
+  ask 4 /ready
+  expect_eq 503 "$STATUS" "/ready"
+  expect_match '^down: ' "$(json '.checks["service-a"]')" "/ready's service-a check"
+}
+recovered_4_service_a() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$(url 4)/profiles/1")" = 200 ]
+}
+
+test_4_service_a_killed() { fault kill 4 service-a service-a /profiles/1; }
+test_4_service_a_paused() { fault pause 4 service-a service-a /profiles/1; }
+test_4_service_a_cut_off() { fault cut 4 service-a service-a /profiles/1; }
+
+# Challenge 5, one upstream gone: its routes are 502 or 504 problems naming it, the overview
+# is partial and names the missing part, and the other upstream's routes still answer.
+during_5_users_service() { upstream_gone users users-service products "$1"; }
+during_5_products_service() { upstream_gone products products-service users "$1"; }
+upstream_gone() {
+  local part=$1 service=$2 other=$3
+  ask 5 "/$part/1"
+  explained 5 "$4"
+  ask 5 /api/overview
+  expect_eq "200 true $part" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" "overview"
+  within_limit 5 "the overview"
+  ask 5 "/$other/1"
+  expect_eq 200 "$STATUS" "/$other/1 while $service is gone"
+  within_limit 5 "/$other/1"
+}
+recovered_5_users_service() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$(url 5)/users/1")" = 200 ]
+}
+recovered_5_products_service() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$(url 5)/products/1")" = 200 ]
+}
+
+test_5_users_service_killed() { fault kill 5 users-service users-service /users/1; }
+test_5_users_service_paused() { fault pause 5 users-service users-service /users/1; }
+test_5_users_service_cut_off() { fault cut 5 users-service users-service /users/1; }
+test_5_products_service_killed() { fault kill 5 products-service products-service /products/1; }
+test_5_products_service_paused() { fault pause 5 products-service products-service /products/1; }
+test_5_products_service_cut_off() { fault cut 5 products-service products-service /products/1; }
+
+# After every fault: `docker compose down` takes 3 s at most (every service stops on SIGTERM at
+# once, PostgreSQL with a fast shutdown; the compose files give 3 s before Docker kills).
+down_within_3s() {
+  local start elapsed
+  start=$(now_ms)
+  stack "$1" down --remove-orphans
+  elapsed=$(( $(now_ms) - start ))
+  echo "challenge $1: docker compose down took $elapsed ms"
+  expect_le 3000 "$elapsed" "ms for docker compose down of challenge $1"
+}
+
+test_3_down_finishes_within_3s_after_the_faults() { down_within_3s 3; }
+test_4_down_finishes_within_3s_after_the_faults() { down_within_3s 4; }
+test_5_down_finishes_within_3s_after_the_faults() { down_within_3s 5; }
