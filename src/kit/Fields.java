@@ -39,6 +39,8 @@ public final class Fields {
         if (!value.isString()) return error(name, "must be a string");
         String text = value.asString().strip();
         if (text.isEmpty()) return error(name, "must not be blank");
+        String flaw = JsonText.flaw(text);
+        if (flaw != null) return error(name, flaw);
         if (text.length() > maxLength) {
             return error(name, "must be at most " + maxLength + " characters");
         }

@@ -5,6 +5,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 import com.sun.net.httpserver.HttpExchange;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -89,11 +90,43 @@ public final class Request {
             }
             if (declared > maxBodyBytes) throw tooLarge();
         }
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = bodyStream()) {
             byte[] bytes = in.readNBytes(maxBodyBytes + 1);
             if (bytes.length > maxBodyBytes) throw tooLarge();
             return bytes;
         }
+    }
+
+    /**
+     * The body as a stream, for a handler that reads it in pieces. A read that fails is the
+     * client's doing (broken chunk framing, or it stopped sending and HttpServer's request
+     * timeout closed the connection), so it throws a 400 {@link Problem}, not an IOException.
+     */
+    public InputStream bodyStream() {
+        return new FilterInputStream(exchange.getRequestBody()) {
+            @Override
+            public int read() {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw unreadable(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                try {
+                    return super.read(buffer, offset, length);
+                } catch (IOException e) {
+                    throw unreadable(e);
+                }
+            }
+        };
+    }
+
+    private Problem unreadable(IOException e) {
+        exchange.getResponseHeaders().set("Connection", "close"); // the framing is lost
+        return Problem.badRequest("the request body could not be read: " + e.getMessage());
     }
 
     private Problem tooLarge() {
@@ -115,6 +148,10 @@ public final class Request {
             text = PercentDecoder.utf8(ByteBuffer.wrap(body()));
         } catch (CharacterCodingException e) {
             throw Problem.badRequest("the request body is not valid UTF-8");
+        }
+        if (JsonText.tooDeep(text)) {
+            throw Problem.badRequest(
+                    "the JSON nests deeper than " + JsonText.MAX_DEPTH + " levels");
         }
         JsonValue value;
         try {

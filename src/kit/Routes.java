@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * A service's routing table: method plus path pattern ({@code /products/{id}}) to handler.
- * A path no pattern matches is a 404; a known path with another method is a 405 with
- * {@code Allow}. Register every route in one place, at the top of the service.
+ * A path no pattern matches is a 404 (or goes to the fallback); a known path with another
+ * method is a 405 with {@code Allow}, even in a service with a fallback. Register every route
+ * in one place, at the top of the service.
  */
 public final class Routes {
     private record Route(String method, String pattern, String[] segments, Handler handler) {}
@@ -66,8 +67,10 @@ public final class Routes {
             }
             allowed.add(route.method);
         }
-        if (fallback != null) return new Match("fallback", fallback, Map.of());
-        if (allowed.isEmpty()) throw Problem.notFound("no route for " + rawPath);
+        if (allowed.isEmpty()) {
+            if (fallback != null) return new Match("fallback", fallback, Map.of());
+            throw Problem.notFound("no route for " + rawPath);
+        }
         if (allowed.contains("GET")) allowed.add("HEAD");
         throw Problem.of(405, "method-not-allowed", "Method Not Allowed",
                         method + " is not supported on " + rawPath + "; use " + allowed)

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A JSON service on the JDK's HttpServer: virtual threads, the routing table, request ids,
@@ -50,6 +51,7 @@ public final class Service {
             Config.integer("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1, 1 << 30);
     private final int stopGraceSeconds =
             Config.integer("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE_SECONDS, 0, 8);
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
 
     private Service(String name) {
@@ -110,7 +112,8 @@ public final class Service {
     }
 
     private void start() throws IOException {
-        routes.get("/health", this::health).get("/ready", this::ready).get("/metrics", this::scrape);
+        routes.get("/health", this::health).get("/ready", this::ready)
+                .get("/metrics", this::scrape);
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         var context = server.createContext("/", this::dispatch);
@@ -135,32 +138,60 @@ public final class Service {
     private void stop(HttpServer server) {
         stopping = true;
         Log.info("stopping", "service", name, "grace_s", stopGraceSeconds);
-        server.stop(stopGraceSeconds); // returns as soon as in-flight exchanges are done
+        // HttpServer.stop closes the listener at once, then waits for the exchanges in flight,
+        // but it never counts as done one whose client it cut off for being slow: it would
+        // wait out the whole grace. So it runs aside, and the exchanges are counted here.
+        Thread closing = Thread.ofPlatform().start(() -> server.stop(stopGraceSeconds));
+        long deadline = System.nanoTime() + stopGraceSeconds * 1_000_000_000L;
+        int idlePolls = 0;
+        while (closing.isAlive() && System.nanoTime() < deadline && idlePolls < 3) {
+            idlePolls = inFlight.get() == 0 ? idlePolls + 1 : 0;
+            pause(Duration.ofMillis(10));
+        }
         onStop.forEach(Runnable::run);
         Log.info("stopped", "service", name);
     }
 
-    private void dispatch(HttpExchange exchange) throws IOException {
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        inFlight.incrementAndGet();
         try (exchange) {
-            try {
-                Routes.Match match = routes.find(exchange.getRequestMethod(),
-                        exchange.getRequestURI().getRawPath());
-                AccessLog.ROUTE.set(match.pattern());
-                match.handler().handle(new Request(exchange, match.params(), maxBodyBytes));
-            } catch (Problem problem) {
-                if (exchange.getResponseCode() == -1) problem.send(exchange);
-            } catch (IOException | RuntimeException e) {
-                Log.error("unhandled", "error", e.toString(), "at", firstFrame(e));
-                if (exchange.getResponseCode() == -1) {
-                    Problem.of(500, "internal", "Internal Server Error",
-                            "the service failed; the log line with this request_id says why")
-                            .send(exchange);
-                }
-            }
+            answer(exchange);
+        } catch (IOException e) {
+            // Writing the answer failed: the client went away, or HttpServer's request timeout
+            // closed the connection of a client that stopped sending. Nobody is left to tell.
+            Log.info("client gone", "error", e.toString());
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        try {
+            Routes.Match match = routes.find(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath());
+            AccessLog.ROUTE.set(match.pattern());
+            match.handler().handle(new Request(exchange, match.params(), maxBodyBytes));
+        } catch (Problem problem) {
+            if (exchange.getResponseCode() == -1) problem.send(exchange);
+        } catch (IOException | RuntimeException e) {
+            Log.error("unhandled", "error", e.toString(), "at", firstFrame(e));
             if (exchange.getResponseCode() == -1) {
-                Problem.of(500, "no-response", "Internal Server Error", "no response was written")
+                Problem.of(500, "internal", "Internal Server Error",
+                        "the service failed; the log line with this request_id says why")
                         .send(exchange);
             }
+        }
+        if (exchange.getResponseCode() == -1) {
+            Problem.of(500, "no-response", "Internal Server Error", "no response was written")
+                    .send(exchange);
         }
     }
 

@@ -32,7 +32,7 @@ final class Debug {
         int status = request.queryInt("status", 200, 200, 599);
         MessageDigest sha256 = sha256();
         long length = 0;
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = request.bodyStream()) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; length += n) {
                 if (length + n > MAX_BYTES) {
