@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import kit.Problem;
 
 /**
  * Which headers cross the gateway. Hop-by-hop headers describe one connection and stop here,
@@ -31,6 +32,38 @@ final class ForwardedHeaders {
     /** Not copied down: hop-by-hop, or set by the gateway's HttpServer. */
     private static final Set<String> NOT_DOWN =
             union(HOP_BY_HOP, Set.of("content-length", "date", "x-request-id"));
+
+    /**
+     * HttpServer's limits on a request's head (sun.net.httpserver.maxReqHeaders and
+     * maxReqHeaderSize), the same in the gateway and in the services behind it.
+     */
+    private static final int UPSTREAM_MAX_LINES = 200;
+    private static final int UPSTREAM_MAX_BYTES = 384 * 1024;
+    /** Room for what the gateway and HttpClient add: X-Forwarded-*, X-Request-Id, Host... */
+    private static final int ADDED_LINES = 10;
+    private static final int ADDED_BYTES = 4 * 1024;
+
+    /**
+     * Refuses with 431 a request whose headers the gateway accepted but the upstream would
+     * not, once the gateway's own are added: the upstream would close the connection, which
+     * would read as a broken replica (502) instead of the client's mistake.
+     */
+    static void checkFitsUpstream(HttpExchange exchange) {
+        int lines = 0;
+        long bytes = 0;
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            for (String value : header.getValue()) {
+                lines++;
+                bytes += header.getKey().length() + value.length() + 4; // ": " and CRLF
+            }
+        }
+        if (lines + ADDED_LINES > UPSTREAM_MAX_LINES || bytes + ADDED_BYTES > UPSTREAM_MAX_BYTES) {
+            throw Problem.of(431, "header-fields-too-large", "Request Header Fields Too Large",
+                    lines + " header lines of " + bytes + " bytes; the gateway forwards at most "
+                            + (UPSTREAM_MAX_LINES - ADDED_LINES) + " lines and "
+                            + (UPSTREAM_MAX_BYTES - ADDED_BYTES) + " bytes");
+        }
+    }
 
     /** Copies the client's end-to-end headers to {@code upstream} and adds X-Forwarded-*. */
     static void toUpstream(HttpExchange exchange, HttpRequest.Builder upstream) {

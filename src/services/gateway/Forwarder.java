@@ -24,7 +24,10 @@ import kit.Upstream;
 final class Forwarder {
     static final int MAX_ATTEMPTS = 3;
 
-    /** No answer: {@code status} is 502 or 504 (400 if the client's body broke off). */
+    /**
+     * No answer: {@code status} is 502 or 504, or 400 or 408 when the client's body broke off
+     * or came too slowly.
+     */
     static final class Failure extends Exception {
         final int status;
         final String reason;
@@ -62,15 +65,15 @@ final class Forwarder {
     }
 
     /**
-     * Sends the request that {@code build} completes (method, headers, body) to
+     * Sends the request that {@code build} completes (method, headers, {@code body}) to
      * {@code pathAndQuery} on a replica of {@code route}'s upstream and returns once the
      * response headers arrived; the caller reads and closes the body. With {@code retryable},
      * a replica that refuses the connection is set aside and the next one tried; a request
-     * {@code withBody} is sent once.
+     * with a {@code body} (null for none) is sent once.
      */
-    HttpResponse<InputStream> send(Route route, String pathAndQuery, boolean withBody,
+    HttpResponse<InputStream> send(Route route, String pathAndQuery, BoundedBody body,
             boolean retryable, Consumer<HttpRequest.Builder> build) throws Failure {
-        HttpClient client = withBody ? streaming : quick;
+        HttpClient client = body != null ? streaming : quick;
         Upstream upstream = route.upstream();
         Set<Upstream.Replica> tried = new HashSet<>();
         Failure last = null;
@@ -96,12 +99,16 @@ final class Forwarder {
                 upstream.failed(replica);
                 last = new Failure(502, "connect-timeout", who + " accepted no connection in time");
             } catch (HttpTimeoutException e) {
+                if (body != null && !body.complete()) { // the client is the slow one
+                    throw new Failure(408, "slow-body", "the request body did not arrive within "
+                            + route.timeout().toMillis() + " ms");
+                }
                 upstream.failed(replica);
                 throw new Failure(504, "timeout", who + " did not answer within "
                         + route.timeout().toMillis() + " ms");
             } catch (IOException e) {
-                if (causedBy(e, BoundedBody.ClientError.class)) { // not the replica's fault
-                    throw new Failure(400, "client-body", e.getMessage());
+                if (body != null && body.clientFault() != null) { // not the replica's fault
+                    throw new Failure(400, "client-body", body.clientFault());
                 }
                 upstream.failed(replica);
                 if (!causedBy(e, ConnectException.class, NoRouteToHostException.class)) {

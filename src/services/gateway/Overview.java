@@ -93,7 +93,7 @@ final class Overview {
         }
         String target = route.upstreamPath(part.path()) + "?limit=" + ITEMS;
         try {
-            HttpResponse<InputStream> response = forwarder.send(route, target, false, true,
+            HttpResponse<InputStream> response = forwarder.send(route, target, null, true,
                     upstream -> upstream.GET().header("Accept", "application/json"));
             try (InputStream in = response.body()) {
                 byte[] bytes = in.readNBytes(MAX_PART_BYTES + 1);

@@ -58,6 +58,7 @@ final class Proxy {
     }
 
     private void forward(HttpExchange exchange, Route route, String path) throws IOException {
+        ForwardedHeaders.checkFitsUpstream(exchange);
         String method = exchange.getRequestMethod();
         String query = exchange.getRequestURI().getRawQuery();
         String target = route.upstreamPath(path) + (query == null ? "" : "?" + query);
@@ -70,7 +71,7 @@ final class Proxy {
         boolean hasBody = chunked || length > 0;
         HttpResponse<InputStream> response;
         try {
-            response = forwarder.send(route, target, hasBody,
+            response = forwarder.send(route, target, hasBody ? body : null,
                     !hasBody && IDEMPOTENT.contains(method),
                     upstream -> {
                         ForwardedHeaders.toUpstream(exchange, upstream);
@@ -78,7 +79,11 @@ final class Proxy {
                     });
         } catch (Forwarder.Failure failure) {
             if (body.exceeded()) throw tooLarge(exchange, route);
-            if (failure.status == 400) throw Problem.badRequest(failure.getMessage());
+            if (failure.status < 500) { // the client's body broke off: the connection too
+                exchange.getResponseHeaders().set("Connection", "close");
+                throw Problem.of(failure.status, failure.reason, failure.status == 408
+                        ? "Request Timeout" : "Bad Request", failure.getMessage());
+            }
             metrics.failed(route, failure.reason);
             throw Problem.of(failure.status, failure.reason, failure.status == 504
                     ? "Gateway Timeout" : "Bad Gateway", failure.getMessage());
