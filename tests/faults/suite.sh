@@ -139,7 +139,7 @@ judge_load() {
   other=$(awk -v d="$dependency" '!($1 ~ /^2/ || $1 == "000" || ($1 ~ /^5/ \
     && $3 ~ /^t=application\/problem\+json/ && index($0, d)))' "$out")
   slow=$(awk -v l="$limit" '$1 != "000" && $2 > l' "$out")
-  echo "$total requests during the fault: $ok answered 2xx, $explained explained 5xx" \
+  echo "report: $total requests during the fault: $ok answered 2xx, $explained explained 5xx" \
     "naming $dependency, $lost lost, $(grep -c . <<<"$slow" || true) over ${limit} s"
   expect_eq 0 "$lost" "requests that got no answer"
   expect_eq "" "$(head -3 <<<"$other")" "answers that are neither 2xx nor an explained 5xx"
@@ -201,7 +201,7 @@ fault() {
   start=$(now_ms)
   wait_for "$(var RECOVERY "${n}_$check")" "challenge $n to recover from $service $kind" \
     "recovered_${n}_$check"
-  echo "recovered $(( $(now_ms) - start )) ms after the fault ended"
+  echo "report: recovered $(( $(now_ms) - start )) ms after the fault ended"
   sleep 0.3 # a request or two after it
   touch "$TMP/stop"
   wait "$loader"
@@ -330,7 +330,7 @@ down_within_3s() {
   start=$(now_ms)
   stack "$1" down --remove-orphans
   elapsed=$(( $(now_ms) - start ))
-  echo "challenge $1: docker compose down took $elapsed ms"
+  echo "report: challenge $1: docker compose down took $elapsed ms"
   expect_le 3000 "$elapsed" "ms for docker compose down of challenge $1"
 }
 

@@ -217,7 +217,7 @@ run_cases() {
         "$headers" "${body:0:50}" "${why:0:160}" "$(json .detail 2>/dev/null | cut -c1-80)"
     fi
   done <"$TESTS_DIR/hardening/cases"
-  echo "challenge $n, $group: $tried cases tried, $((tried - failed)) answered as expected"
+  echo "report: challenge $n, $group: $tried cases tried, $((tried - failed)) answered as expected"
   [ "$tried" -gt 0 ] || fail "no case for $n/$group"
   [ "$failed" = 0 ]
 }
@@ -342,7 +342,7 @@ application/json\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n{\"name\":\r\n" "$dir
     sleep 0.5
   done
   wait "${pids[@]}" || true
-  echo "$rounds rounds of requests to the four challenges while 16 slow clients waited"
+  echo "report: $rounds rounds of requests to the four challenges while 16 slow clients waited"
   expect_eq 0 "$late" "requests not answered 200 within 2 s" || status=1
   # HttpServer closes a connection whose request is not complete after maxReqTime (10 s, set
   # by the kit), checked every second: 13 s leaves 2 s for a busy machine. A connection that
@@ -367,7 +367,7 @@ down_within_3s() {
   start=$(now_ms)
   stack "$1" down --remove-orphans
   elapsed=$(( $(now_ms) - start ))
-  echo "challenge $1: docker compose down took $elapsed ms"
+  echo "report: challenge $1: docker compose down took $elapsed ms"
   expect_le 3000 "$elapsed" "ms for docker compose down of challenge $1"
 }
 
