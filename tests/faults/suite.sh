@@ -11,7 +11,9 @@
 # kill` whatever its restart policy (it counts as a manual stop), so a kill ends with `docker
 # start`, unless Docker did restart it.
 
-unset CATALOG_BIND B_BIND GATEWAY_BIND   # the defaults: 127.0.0.1
+# shellcheck source=tests/stacks.sh
+source "$TESTS_DIR/stacks.sh"
+STACKS_NAME=faults STACKS="3 4 5"
 
 # How long an answer may take while a dependency is gone: what each caller promises, plus 1 s
 # for a busy machine. The catalog answers within 1 s (700 ms query deadline, 250 ms Redis
@@ -22,28 +24,8 @@ CALLER_3=catalog CALLER_4=service-b CALLER_5=gateway
 NETWORK_3=data NETWORK_4=users-net NETWORK_5=back
 
 setup() {
-  remember ID "$$"
-  remember TMP "$(mktemp -d)"
-  remember SECRET_3 "$TMP/secrets/db-password"
-  make -s -C "$ROOT" CATALOG_PASSWORD_FILE="$SECRET_3" "$SECRET_3" >/dev/null
-  local n port used=" " pids=()
-  for n in 3 4 5; do
-    port=$(free_port)
-    while [[ $used == *" $port "* ]]; do port=$(free_port); done
-    used+="$port "
-    remember "PORT_$n" "$port"
-  done
-  for n in 3 4 5; do stack "$n" up -d --wait >"$TMP/up-$n.log" 2>&1 & pids+=($!); done
-  for n in 3 4 5; do
-    wait "${pids[$((n - 3))]}" || {
-      echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; return 1
-    }
-  done
-  # The catalog waits for its dependencies in the background, B and the gateway look names up
-  # when asked: all three must reach theirs before the first fault.
-  wait_for 30 "the catalog reading PostgreSQL" catalog_reads_postgres
-  wait_for 30 "service B reaching service A" curl -sf "$(url 4)/ready"
-  wait_for 30 "the gateway reaching both upstreams" gateway_up
+  local n
+  stacks_up
   # A row written before the faults: a killed PostgreSQL must come back with it.
   http POST "$(url 3)/products" -H 'Content-Type: application/json' \
     --data '{"sku":"FAULTS-KEEP-1","name":"Survives every fault","price_cents":100,"stock":1}'
@@ -56,40 +38,17 @@ setup() {
 
 teardown() {
   local n c
-  for n in 3 4 5; do
+  for n in $STACKS; do
     for c in $(stack "$n" ps -aq); do docker unpause "$c" >/dev/null 2>&1 || true; done
-    stack "$n" down -v --remove-orphans
   done
-  rm -rf "$TMP"
+  stacks_down
 }
 
-# stack N ARGS...: docker compose on challenge N's project of this suite.
-stack() {
-  local n=$1; shift
-  CATALOG_PORT=$PORT_3 CATALOG_PASSWORD_FILE=$SECRET_3 B_PORT=$PORT_4 GATEWAY_PORT=$PORT_5 \
-    docker compose -f "$ROOT/challenges/$n/compose.yaml" -p "test-faults-$n-$ID" "$@"
-}
-var() { local name="$1_$2"; echo "${!name}"; }
-url() { echo "http://127.0.0.1:$(var PORT "$1")"; }
+# caller_state N: the state, start time and restart count of challenge N's caller.
 caller_state() {
   docker inspect -f '{{.State.Status}} {{.State.StartedAt}} {{.RestartCount}}' \
     "$(stack "$1" ps -q "$(var CALLER "$1")")"
 }
-catalog_reads_postgres() { curl -sf -H 'Cache-Control: no-cache' "$(url 3)/products?limit=1"; }
-gateway_up() { [ "$(curl -sf "$(url 5)/health" | jq -r .status)" = up ]; }
-
-# snapshot N: challenge N's stored data, read through its list endpoints (challenge 3's from
-# PostgreSQL itself: no-cache).
-snapshot() {
-  case $1 in
-    3) list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache' | jq -c .data ;;
-    4) list "$(url 4)/profiles" | jq -c .profiles ;;
-    5) list "$(url 5)/users?limit=100" | jq -c '[.total, .items]'
-       list "$(url 5)/products?limit=100" | jq -c '[.total, .items]' ;;
-  esac
-}
-# list URL [CURL_ARGS...]: the body of a 200 answer, or a line that says what came instead.
-list() { curl -sS --fail-with-body --max-time 10 "$@" || echo '{"not":"a 200 answer"}'; }
 
 # ask N PATH [CURL_ARGS...]: GET on challenge N, like `http`; MS is how long it took.
 ask() {
@@ -153,7 +112,7 @@ inject() {
     kill) docker kill "$c" >/dev/null ;;
     pause) docker pause "$c" >/dev/null ;;
     cut)
-      local network; network="test-faults-$2-${ID}_$(var NETWORK "$2")"
+      local network; network="$(stack_name "$2")_$(var NETWORK "$2")"
       docker inspect -f "{{range (index .NetworkSettings.Networks \"$network\").Aliases}}{{.}} \
 {{end}}" "$c" >"$TMP/aliases"
       docker network disconnect "$network" "$c" ;;
@@ -171,7 +130,7 @@ end_fault() {
       fi ;;
     pause) docker unpause "$c" >/dev/null ;;
     cut)
-      local network alias args=(); network="test-faults-$2-${ID}_$(var NETWORK "$2")"
+      local network alias args=(); network="$(stack_name "$2")_$(var NETWORK "$2")"
       for alias in $(cat "$TMP/aliases"); do args+=(--alias "$alias"); done
       docker network connect "${args[@]}" "$network" "$c"
       expect_eq "$(cat "$TMP/aliases")" "$(docker inspect -f "{{range (index \
@@ -323,17 +282,7 @@ test_5_products_service_killed() { fault kill 5 products-service products-servic
 test_5_products_service_paused() { fault pause 5 products-service products-service /products/1; }
 test_5_products_service_cut_off() { fault cut 5 products-service products-service /products/1; }
 
-# After every fault: `docker compose down` takes 3 s at most (every service stops on SIGTERM at
-# once, PostgreSQL with a fast shutdown; the compose files give 3 s before Docker kills).
-down_within_3s() {
-  local start elapsed
-  start=$(now_ms)
-  stack "$1" down --remove-orphans
-  elapsed=$(( $(now_ms) - start ))
-  echo "report: challenge $1: docker compose down took $elapsed ms"
-  expect_le 3000 "$elapsed" "ms for docker compose down of challenge $1"
-}
-
+# After every fault, `docker compose down` (down_within_3s: tests/stacks.sh).
 test_3_down_finishes_within_3s_after_the_faults() { down_within_3s 3; }
 test_4_down_finishes_within_3s_after_the_faults() { down_within_3s 4; }
 test_5_down_finishes_within_3s_after_the_faults() { down_within_3s 5; }

@@ -10,7 +10,9 @@
 # Every challenge runs in its own compose project with free ports; challenge 2 runs only for
 # its down time.
 
-unset SERVER_BIND DB_BIND CATALOG_BIND B_BIND GATEWAY_BIND   # the defaults: 127.0.0.1
+# shellcheck source=tests/stacks.sh
+source "$TESTS_DIR/stacks.sh"
+STACKS_NAME=hardening STACKS="1 2 3 4 5"
 
 # A case gets 5 s for its answer: the services answer bad input in milliseconds, a busy
 # 2-core machine may add a second or two, and 5 s stays well below HttpServer's 10 s request
@@ -21,48 +23,15 @@ SERVICES_1="server" SERVICES_3="catalog" SERVICES_4="service-b service-a"
 SERVICES_5="gateway users-service products-service"
 
 setup() {
-  remember ID "$$"
-  remember TMP "$(mktemp -d)"
-  remember SECRET_3 "$TMP/secrets/db-password"
-  make -s -C "$ROOT" CATALOG_PASSWORD_FILE="$SECRET_3" "$SECRET_3" >/dev/null
+  local n
   make -s -C "$ROOT" challenges/2/secrets/db-password >/dev/null   # as `make run-2` does
-  local n port used=" " pids=()
-  for n in 1 2 3 4 5; do
-    port=$(free_port)
-    while [[ $used == *" $port "* ]]; do port=$(free_port); done
-    used+="$port "
-    remember "PORT_$n" "$port"
-  done
-  # All five at once: the machine starts them while it waits for PostgreSQL's first start.
-  for n in 1 2 3 4 5; do stack "$n" up -d --wait >"$TMP/up-$n.log" 2>&1 & pids+=($!); done
-  for n in 1 2 3 4 5; do
-    wait "${pids[$((n - 1))]}" || {
-      echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; stack "$n" logs --tail 20
-      return 1
-    }
-  done
-  # The catalog waits for PostgreSQL in the background (its first query must not be a case's),
-  # B and the gateway look names up when asked: all must reach their dependencies first.
-  wait_for 30 "the catalog reading PostgreSQL" catalog_reads_postgres "http://127.0.0.1:$PORT_3"
-  wait_for 30 "service B reaching service A" curl -sf "http://127.0.0.1:$PORT_4/ready"
-  wait_for 30 "the gateway reaching both upstreams" gateway_up "http://127.0.0.1:$PORT_5"
+  stacks_up
   for n in 1 3 4 5; do remember "STATE_$n" "$(containers_state "$n")"; done
 }
 
-teardown() {
-  for n in 1 2 3 4 5; do stack "$n" down -v --remove-orphans; done
-  rm -rf "$TMP"
-}
+teardown() { stacks_down; }
 
-# stack N ARGS...: docker compose on challenge N's project of this suite.
-stack() {
-  local n=$1; shift
-  SERVER_PORT=$PORT_1 DB_PORT=$PORT_2 CATALOG_PORT=$PORT_3 CATALOG_PASSWORD_FILE=$SECRET_3 \
-    B_PORT=$PORT_4 GATEWAY_PORT=$PORT_5 \
-    docker compose -f "$ROOT/challenges/$n/compose.yaml" -p "test-hardening-$n-$ID" "$@"
-}
-port_of() { local var="PORT_$1"; echo "${!var}"; }
-services_of() { local var="SERVICES_$1"; echo "${!var}"; }
+services_of() { var SERVICES "$1"; }
 # containers_state N: every container of challenge N with its start time and restart count.
 containers_state() {
   local ids; ids=$(stack "$1" ps -aq)
@@ -70,8 +39,6 @@ containers_state() {
   # shellcheck disable=SC2086
   docker inspect -f '{{.Name}} {{.State.Status}} {{.State.StartedAt}} {{.RestartCount}}' $ids | sort
 }
-catalog_reads_postgres() { curl -sf -H 'Cache-Control: no-cache' "$1/products?limit=1"; }
-gateway_up() { [ "$(curl -sf "$1/health" | jq -r .status)" = up ]; }
 
 # expand TEXT: the bytes TEXT stands for (<xHH>, <N*C>, <crlf>; see tests/hardening/cases).
 expand() {
@@ -222,21 +189,6 @@ run_cases() {
   [ "$failed" = 0 ]
 }
 
-# snapshot N: challenge N's stored data, read through its list endpoints (challenge 3's
-# from PostgreSQL itself: no-cache).
-snapshot() {
-  local url; url="http://127.0.0.1:$(port_of "$1")"
-  case $1 in
-    1) echo "stateless" ;;
-    3) list "$url/products?limit=100" -H 'Cache-Control: no-cache' | jq -c .data ;;
-    4) list "$url/profiles" | jq -c .profiles ;;
-    5) list "$url/users?limit=100" | jq -c '[.total, .items]'
-       list "$url/products?limit=100" | jq -c '[.total, .items]' ;;
-  esac
-}
-# list URL [CURL_ARGS...]: the body of a 200 answer, or a line that says what came instead.
-list() { curl -sS --fail-with-body --max-time 10 "$@" || echo '{"not":"a 200 answer"}'; }
-
 # log_faults CONTAINER SINCE: lines logged since SINCE that show a failure: not JSON (a stack
 # trace), level error, or an access line with a 5xx or no status (-1: nothing was sent).
 log_faults() {
@@ -360,17 +312,7 @@ application/json\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n{\"name\":\r\n" "$dir
   return "$status"
 }
 
-# down_within_3s N: `docker compose down` of challenge N takes 3 s at most (its services stop
-# on SIGTERM at once; the compose files give them 3 s before Docker kills them).
-down_within_3s() {
-  local start elapsed
-  start=$(now_ms)
-  stack "$1" down --remove-orphans
-  elapsed=$(( $(now_ms) - start ))
-  echo "report: challenge $1: docker compose down took $elapsed ms"
-  expect_le 3000 "$elapsed" "ms for docker compose down of challenge $1"
-}
-
+# Last, every challenge's `docker compose down` (down_within_3s: tests/stacks.sh).
 test_1_down_finishes_within_3s() { down_within_3s 1; }
 test_2_down_finishes_within_3s() { down_within_3s 2; }
 test_3_down_finishes_within_3s() { down_within_3s 3; }
