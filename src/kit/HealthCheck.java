@@ -5,20 +5,20 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The container healthcheck: {@code java kit.HealthCheck [path]} exits 0 when
- * {@code http://127.0.0.1:$PORT/path} answers 200. Plain sockets keep it fast and let the image
- * do without curl or wget.
+ * {@code http://127.0.0.1:$PORT/path} answers 200, or {@code https://127.0.0.1:$TLS_PORT/path}
+ * when the service has TLS (see {@link Tls}). Plain sockets keep it fast and let the image do
+ * without curl or wget.
  */
 public final class HealthCheck {
     private HealthCheck() {}
 
     public static void main(String[] args) {
         String path = args.length > 0 ? args[0] : "/health";
-        String port = System.getenv().getOrDefault("PORT", String.valueOf(Service.DEFAULT_PORT));
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)), 1000);
+        try (Socket socket = connect()) {
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
@@ -33,5 +33,14 @@ public final class HealthCheck {
             // The image build runs this once with nothing listening, to record its AOT cache.
             System.exit(Boolean.getBoolean("kit.training") ? 0 : 1);
         }
+    }
+
+    private static Socket connect() throws Exception {
+        Optional<Tls.Settings> tls = Tls.fromEnv();
+        int port = tls.isPresent() ? tls.get().port()
+                : Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
+        Socket socket = tls.isPresent() ? Tls.selfSocket(tls.get()) : new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        return socket;
     }
 }

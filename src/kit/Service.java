@@ -4,16 +4,19 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +41,8 @@ public final class Service {
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     public static final int DEFAULT_STOP_GRACE_SECONDS = 1;
+    /** Connections the kernel queues before the server accepts them. */
+    private static final int BACKLOG = 1024;
 
     private final String name;
     private final String instance = hostname();
@@ -114,16 +119,29 @@ public final class Service {
     private void start() throws IOException {
         routes.get("/health", this::health).get("/ready", this::ready)
                 .get("/metrics", this::scrape);
-        HttpServer server = HttpServer.create(new InetSocketAddress(port), 1024);
+        Optional<Tls.Settings> tls = Tls.fromEnv();
+        HttpServer server = tls.isPresent() ? httpsServer(tls.get()) : listen(port);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         var context = server.createContext("/", this::dispatch);
         context.getFilters().add(new RequestId());
         context.getFilters().add(new AccessLog(metrics));
         server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "shutdown"));
+        HttpServer redirect = null;
+        if (tls.isPresent() && tls.get().redirect()) {
+            redirect = listen(port);
+            redirect.createContext("/", Tls.redirect(tls.get().publicPort()));
+            redirect.start();
+        }
+        HttpServer plain = redirect;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (plain != null) plain.stop(0);
+            stop(server);
+        }, "shutdown"));
         // The JVM's own clock: a process start time from /proc is only precise to a second.
         long sinceJvmStart = ManagementFactory.getRuntimeMXBean().getUptime();
         Log.info("listening", "service", name, "port", port, "instance", instance,
+                "https_port", tls.map(t -> (Object) t.port()).orElse("off"),
+                "plain_http", tls.map(t -> t.redirect() ? "redirect" : "off").orElse("on"),
                 "startup_ms", sinceJvmStart);
         if (Training.enabled()) {
             try {
@@ -133,6 +151,21 @@ public final class Service {
             }
             System.exit(0);
         }
+    }
+
+    private static HttpServer listen(int port) throws IOException {
+        return HttpServer.create(new InetSocketAddress(port), BACKLOG);
+    }
+
+    private static HttpServer httpsServer(Tls.Settings tls) throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(tls.port()), BACKLOG);
+        try {
+            server.setHttpsConfigurator(Tls.configurator(tls));
+        } catch (GeneralSecurityException e) {
+            throw new Config.Invalid("TLS_KEYSTORE", System.getenv("TLS_KEYSTORE"),
+                    "a key and certificate TLS can use (" + e + ")");
+        }
+        return server;
     }
 
     private void stop(HttpServer server) {

@@ -2,6 +2,7 @@ package gateway;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.util.HashSet;
@@ -76,7 +77,7 @@ final class ForwardedHeaders {
         String client = exchange.getRemoteAddress().getAddress().getHostAddress();
         String chain = in.getFirst("X-Forwarded-For");
         upstream.header("X-Forwarded-For", chain == null ? client : chain + ", " + client);
-        upstream.header("X-Forwarded-Proto", "http");
+        upstream.header("X-Forwarded-Proto", exchange instanceof HttpsExchange ? "https" : "http");
         String host = in.getFirst("Host");
         if (host != null) upstream.header("X-Forwarded-Host", host);
     }

@@ -1,0 +1,115 @@
+package kit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * HTTPS for a service, switched on by {@code TLS_KEYSTORE} (a PKCS#12 file with the key and
+ * certificate) and {@code TLS_KEYSTORE_PASSWORD_FILE} (a secret file). The service then answers
+ * with HttpsServer on {@code TLS_PORT} (8443), TLS 1.3 and 1.2 only, and its plain {@code PORT}
+ * either redirects there ({@code PLAIN_HTTP=redirect}, the default) or stays closed
+ * ({@code PLAIN_HTTP=off}). {@code TLS_PUBLIC_PORT} is the HTTPS port as clients reach it (the
+ * published one), for the redirect's Location.
+ */
+final class Tls {
+    static final int DEFAULT_TLS_PORT = 8443;
+    /** Older versions have known weaknesses (RFC 8996 deprecates TLS 1.0 and 1.1). */
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    /** The TLS settings of a service; {@code keys} holds its key and certificate. */
+    record Settings(int port, int publicPort, boolean redirect, KeyStore keys, char[] password) {}
+
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]");
+
+    private Tls() {}
+
+    /** The settings from the environment, or empty when TLS_KEYSTORE is not set. */
+    static Optional<Settings> fromEnv() {
+        String file = Config.string("TLS_KEYSTORE", "");
+        if (file.isEmpty()) return Optional.empty();
+        char[] password = Config.secretFile("TLS_KEYSTORE_PASSWORD_FILE").toCharArray();
+        KeyStore keys;
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            keys = KeyStore.getInstance("PKCS12");
+            keys.load(in, password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new Config.Invalid("TLS_KEYSTORE", file,
+                    "a PKCS#12 keystore that TLS_KEYSTORE_PASSWORD_FILE opens (" + e + ")");
+        }
+        int port = Config.integer("TLS_PORT", DEFAULT_TLS_PORT, 1, 65535);
+        String plain = Config.string("PLAIN_HTTP", "redirect");
+        if (!plain.equals("redirect") && !plain.equals("off")) {
+            throw new Config.Invalid("PLAIN_HTTP", plain, "redirect or off");
+        }
+        return Optional.of(new Settings(port, Config.integer("TLS_PUBLIC_PORT", port, 1, 65535),
+                plain.equals("redirect"), keys, password));
+    }
+
+    /** What HttpsServer needs: the service's key, and only the protocols above. */
+    static HttpsConfigurator configurator(Settings settings) throws GeneralSecurityException {
+        KeyManagerFactory keys =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(settings.keys(), settings.password());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return new HttpsConfigurator(context) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
+                parameters.setProtocols(PROTOCOLS);
+                params.setSSLParameters(parameters);
+            }
+        };
+    }
+
+    /**
+     * A TLS connection to this service itself (the healthcheck), trusting exactly the
+     * certificate in its keystore: no host name check, since it connects to 127.0.0.1.
+     */
+    static Socket selfSocket(Settings settings) throws GeneralSecurityException, IOException {
+        TrustManagerFactory trust =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(settings.keys());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context.getSocketFactory().createSocket();
+    }
+
+    /**
+     * The plain port's only answer: 308 to the same target over HTTPS (308 keeps the method
+     * and body, where 301 lets clients turn a POST into a GET).
+     */
+    static HttpHandler redirect(int publicPort) {
+        return (HttpExchange exchange) -> {
+            try (exchange) {
+                String host = exchange.getRequestHeaders().getFirst("Host");
+                // The name the client used, without its port ([::1] keeps its brackets);
+                // anything that is not a plain host name is not copied into the Location.
+                String name = host == null ? "" : host.replaceFirst(":[0-9]*$", "");
+                if (!HOST_NAME.matcher(name).matches()) name = "localhost";
+                exchange.getResponseHeaders().set("Location", "https://" + name + ":"
+                        + publicPort + exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null
+                                ? "" : "?" + exchange.getRequestURI().getRawQuery()));
+                exchange.getResponseHeaders().set("Connection", "close");
+                exchange.sendResponseHeaders(308, -1);
+            }
+        };
+    }
+}
