@@ -29,7 +29,8 @@ classpath = $(subst $(space),:,$(strip $(1)))
 javac_flags := --release $(RELEASE) -Xlint:all,-serial -Werror -encoding UTF-8
 kit_sources := $(wildcard src/kit/*.java)
 stamps := $(BUILD)/stamps
-compose = docker compose -f challenges/$(1)/compose.yaml
+# A challenge may add compose files of its own (compose_overlay_N, in its challenge.mk).
+compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1))
 
 # The images a challenge's compose file names (image: ${IMAGE_PREFIX:-desafios}/NAME:...), so
 # that `make run-N` builds only what challenge N runs.

@@ -23,3 +23,37 @@ $(API_KEYS_FILE_5):
 	@(umask 022 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' >$@.tmp)
 	@mv $@.tmp $@
 	@echo "generated $@ (ignored by git): the API key for writes, one per line"
+
+## HTTPS on the gateway in make run-5: on (compose.tls.yaml added) or off (plain HTTP only).
+TLS_5 ?= on
+## The gateway's TLS key and self-signed certificate for localhost, made by keytool (ignored
+## by git): a PKCS#12 keystore, the password that opens it, and the certificate alone (PEM) for
+## clients to trust: curl --cacert challenges/5/secrets/gateway.crt https://localhost:8443/...
+TLS_KEYSTORE_5 := challenges/5/secrets/gateway.p12
+TLS_CERT_5 := challenges/5/secrets/gateway.crt
+
+ifeq ($(TLS_5),on)
+compose_overlay_5 := -f challenges/5/compose.tls.yaml
+run-5: $(TLS_CERT_5)
+else ifneq ($(TLS_5),off)
+$(error TLS_5 must be on or off, not "$(TLS_5)")
+endif
+
+# One EC key (P-256), valid a year, for the names a client on this machine uses. The password
+# file and the keystore are readable by all (644) in a folder only its owner can enter (700),
+# as the API keys above: the gateway reads them as user 10001.
+$(TLS_KEYSTORE_5):
+	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
+	@mkdir -p -m 700 $(@D)
+	@rm -f $@ $@.password
+	@(umask 022 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' >$@.password)
+	@(umask 022 && $(JDK)/bin/keytool -genkeypair -alias gateway -keyalg EC -groupname secp256r1 \
+	  -validity 365 -dname CN=localhost -ext SAN=dns:localhost,ip:127.0.0.1,ip:::1 \
+	  -storetype PKCS12 -keystore $@ -storepass:file $@.password 2>&1 | grep -Ev '^(Generating|\s*for: )' || true)
+	@test -s $@
+	@echo "generated $@ (ignored by git): the gateway's TLS key and self-signed certificate"
+
+$(TLS_CERT_5): $(TLS_KEYSTORE_5)
+	@$(JDK)/bin/keytool -exportcert -rfc -alias gateway -keystore $< -storepass:file $<.password \
+	  -file $@ >/dev/null 2>&1 && test -s $@
+	@echo "generated $@: trust it with curl --cacert $@ (or export CURL_CA_BUNDLE=\$$PWD/$@)"

@@ -1,0 +1,107 @@
+# Challenge 5 over HTTPS (compose.yaml plus compose.tls.yaml, as `make run-5` runs it): the
+# certificate the Makefile generates is the only one a client needs to trust, only TLS 1.2 and
+# 1.3 are spoken, plain HTTP redirects (or is closed when configured so), and a keystore the
+# password does not open stops the gateway with a message that says so.
+
+project gateway-tls 5
+TLS_OVERLAY=$ROOT/challenges/5/compose.tls.yaml
+
+setup() {
+  remember HTTP_PORT "$(free_port)"
+  local tls_port; tls_port=$(free_port)
+  while [ "$tls_port" = "$HTTP_PORT" ]; do tls_port=$(free_port); done
+  remember TLS_PORT "$tls_port"
+  remember TMP "$(mktemp -d)"
+  remember KEYSTORE "$TMP/secrets/gateway.p12"
+  remember CERT "$TMP/secrets/gateway.crt"
+  # The same rule `make run-5` uses, aimed at this suite's folder.
+  make -s -C "$ROOT" TLS_KEYSTORE_5="$KEYSTORE" TLS_CERT_5="$CERT" "$CERT" >/dev/null
+  tls_compose up -d --wait
+}
+
+teardown() {
+  tls_compose down -v --remove-orphans
+  rm -rf "$TMP"
+}
+
+# tls_compose ARGS...: docker compose on this suite's project with HTTPS switched on; the
+# plain port redirects unless PLAIN_HTTP says otherwise.
+tls_compose() {
+  GATEWAY_PORT=$HTTP_PORT GATEWAY_TLS_PORT=$TLS_PORT GATEWAY_PLAIN_HTTP=${PLAIN_HTTP:-redirect} \
+    GATEWAY_TLS_KEYSTORE_FILE=$KEYSTORE GATEWAY_TLS_PASSWORD_FILE=$KEYSTORE.password \
+    docker compose -f "$COMPOSE_FILE_PATH" -f "$TLS_OVERLAY" -p "$COMPOSE_PROJECT_NAME" "$@"
+}
+
+# https PATH [CURL_ARGS...]: `http GET` over TLS, trusting the generated certificate.
+https() { http GET "https://localhost:$TLS_PORT$1" --cacert "$CERT" "${@:2}"; }
+
+test_https_works_with_the_generated_certificate() {
+  https /users/1
+  expect_eq "200 ada@example.org" "$STATUS $(json .email)" "user 1 over HTTPS"
+  # The certificate names both names a client here uses.
+  http GET "https://127.0.0.1:$TLS_PORT/products/2" --cacert "$CERT"
+  expect_eq "200 NOTEBOOK-A5" "$STATUS $(json .sku)" "product 2 via 127.0.0.1"
+}
+
+test_https_fails_without_the_certificate() {
+  local out code=0
+  out=$(CURL_CA_BUNDLE= curl -sS -o /dev/null "https://localhost:$TLS_PORT/users/1" 2>&1) \
+    || code=$?
+  expect_eq 60 "$code" "curl's exit status (60: the peer's certificate is not trusted)"
+  expect_match 'self-signed certificate' "$out"
+}
+
+test_only_tls_1_2_and_1_3_are_spoken() {
+  https /health --tlsv1.3
+  expect_eq 200 "$STATUS" "/health over TLS 1.3"
+  https /health --tlsv1.2 --tls-max 1.2
+  expect_eq 200 "$STATUS" "/health over TLS 1.2"
+  # SECLEVEL=0 lets this client offer TLS 1.1 at all: the refusal must be the server's.
+  local out
+  out=$(openssl s_client -connect "127.0.0.1:$TLS_PORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' \
+    </dev/null 2>&1) && fail "a TLS 1.1 handshake succeeded: $out"
+  expect_match 'alert protocol version' "$out" "the server's answer to TLS 1.1"
+}
+
+test_the_upstream_learns_the_request_came_over_https() {
+  https /debug/echo
+  expect_eq "200 https" "$STATUS $(json '.headers["x-forwarded-proto"]')" "X-Forwarded-Proto"
+}
+
+test_plain_http_redirects_to_https_keeping_the_method() {
+  http GET "http://127.0.0.1:$HTTP_PORT/users/1?fields=all"
+  expect_eq 308 "$STATUS" "plain GET"
+  expect_eq "https://127.0.0.1:$TLS_PORT/users/1?fields=all" "$(header location)" "Location"
+  http POST "http://localhost:$HTTP_PORT/users" -H 'Content-Type: application/json' --data '{}'
+  expect_eq "308 https://localhost:$TLS_PORT/users" "$STATUS $(header location)" "plain POST"
+  # A Host that is no host name is not copied into the Location.
+  http GET "http://127.0.0.1:$HTTP_PORT/users/1" -H 'Host: evil.example/x'
+  expect_eq "https://localhost:$TLS_PORT/users/1" "$(header location)" "Location for a bad Host"
+  # Following it lands on the real answer.
+  http GET "http://localhost:$HTTP_PORT/users/1" -L --cacert "$CERT"
+  expect_eq "200 ada@example.org" "$STATUS $(json .email)" "after following the redirect"
+}
+
+test_a_keystore_the_password_does_not_open_stops_the_gateway() {
+  local out
+  (umask 022 && echo wrong-password >"$TMP/wrong")
+  out=$(docker run --rm --network none \
+    -e TLS_KEYSTORE=/run/ks -e TLS_KEYSTORE_PASSWORD_FILE=/run/pw \
+    -v "$ROOT/challenges/5/routes.conf:/etc/gateway/routes.conf:ro" \
+    -v "$KEYSTORE:/run/ks:ro" -v "$TMP/wrong:/run/pw:ro" \
+    "$IMAGE_PREFIX/gateway:$VERSION" 2>&1) && fail "the gateway started: $out"
+  expect_match 'TLS_KEYSTORE=.*/run/ks.*: expected a PKCS#12 keystore that .* opens .*password' \
+    "$(grep -F 'invalid configuration' <<<"$out")"
+  [[ $out != *wrong-password* ]] || fail "the log shows the password: $out"
+}
+
+# Last: it recreates the gateway with its plain port closed.
+test_plain_http_off_closes_the_plain_port() {
+  PLAIN_HTTP=off tls_compose up -d --wait gateway
+  local code=0
+  curl -sS -o /dev/null --max-time 5 "http://127.0.0.1:$HTTP_PORT/users/1" 2>/dev/null || code=$?
+  # 7: refused; 52 or 56: docker-proxy accepted, then found nothing listening behind it.
+  expect_match '^(7|52|56)$' "$code" "curl's exit status on the plain port"
+  https /users/1
+  expect_eq 200 "$STATUS" "HTTPS with plain HTTP off"
+}
