@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Challenge 5's bench: what the gateway costs, next to nginx doing the same job. Starts its own
-# compose project (one replica of each service) and nginx 1.26 on the same internal network
-# with tests/5/nginx.conf, then loads GET /products/1 with wrk from inside that network three
-# ways: products-service directly, through nginx, and through the gateway. The three take
-# turns for ROUNDS rounds (the median is kept), so a busy machine weighs on all three alike.
-# Bounded: a warm-up through the gateway until its JIT compiler is done (at most WARMUP_MAX,
-# 180 s) and 5 s for the others, then ROUNDS x DURATION per target (2 to 5 minutes in all);
-# everything it started is removed at the end.
+# Challenge 5's bench: what the gateway costs, next to nginx doing the same job, and what its
+# rate limiter and HTTPS cost. Starts its own compose project (one replica of each service,
+# tests/5/bench-routes.conf), nginx 1.26 with tests/5/nginx.conf and a second gateway that
+# speaks only HTTPS (a keystore made by challenge 5's make rule) on the same internal network,
+# then loads GET /products/1 with wrk from inside that network five ways: products-service
+# directly, through nginx, through the gateway, through the gateway's rate limiter, and
+# through the HTTPS gateway. They take turns for ROUNDS rounds (the median is kept), so a busy
+# machine weighs on all alike. Bounded: a warm-up through each gateway until its JIT compiler
+# is done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION
+# per target (3 to 9 minutes in all); everything it started is removed at the end.
 # Usage: tests/5/bench.sh   (needs the gateway, users-service, products-service, wrk images)
 set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,11 +23,12 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 WRK_IMAGE=$IMAGE_PREFIX/wrk:$VERSION
 NGINX_NAME=$COMPOSE_PROJECT_NAME-nginx
+TLS_NAME=$COMPOSE_PROJECT_NAME-gateway-tls
 WRK_NAME=$COMPOSE_PROJECT_NAME-wrk
 NETWORK=${COMPOSE_PROJECT_NAME}_back
 
 cleanup() {
-  docker rm -f "$WRK_NAME" "$NGINX_NAME" >/dev/null 2>&1 || true
+  docker rm -f "$WRK_NAME" "$NGINX_NAME" "$TLS_NAME" >/dev/null 2>&1 || true
   compose down -v --remove-orphans >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -90,38 +93,57 @@ median() {
   awk -v f="$1" '{ print $f }' "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-GATEWAY_PORT=$(free_port) compose up -d --wait >/dev/null 2>&1
+results=$(mktemp -d); trap 'rm -rf "$results"; cleanup' EXIT
+GATEWAY_PORT=$(free_port) GATEWAY_ROUTES=$PWD/tests/5/bench-routes.conf \
+  compose up -d --wait >/dev/null 2>&1
 # The same limits as the gateway's (compose.yaml): one CPU, 256 MB.
-docker run -d --name "$NGINX_NAME" --network "$NETWORK" --network-alias nginx \
-  --cpus 1 --memory 256m --read-only --tmpfs /var/cache/nginx --tmpfs /var/lib/nginx \
-  --tmpfs /var/run \
+limits=(--cpus 1 --memory 256m --read-only)
+docker run -d --name "$NGINX_NAME" --network "$NETWORK" --network-alias nginx "${limits[@]}" \
+  --tmpfs /var/cache/nginx --tmpfs /var/lib/nginx --tmpfs /var/run \
   -v "$PWD/tests/5/nginx.conf:/etc/nginx/conf.d/default.conf:ro" nginx:1.26 >/dev/null
+keystore=$results/secrets/gateway.p12
+make -s TLS_KEYSTORE_5="$keystore" TLS_CERT_5="$results/secrets/gateway.crt" \
+  "$results/secrets/gateway.crt" >/dev/null
+docker run -d --name "$TLS_NAME" --network "$NETWORK" --network-alias gateway-tls \
+  "${limits[@]}" --tmpfs /tmp -e ROUTES_FILE=/etc/gateway/routes.conf \
+  -v "$PWD/tests/5/bench-routes.conf:/etc/gateway/routes.conf:ro" \
+  -e TLS_KEYSTORE=/run/secrets/keystore -e TLS_KEYSTORE_PASSWORD_FILE=/run/secrets/password \
+  -e PLAIN_HTTP=off -v "$keystore:/run/secrets/keystore:ro" \
+  -v "$keystore.password:/run/secrets/password:ro" "$IMAGE_PREFIX/gateway:$VERSION" >/dev/null
+tls_healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$TLS_NAME")" = healthy ]; }
+wait_for 60 "the HTTPS gateway to be healthy" tls_healthy
 
 declare -A url=(
   [direct]=http://products-service:8080/products/1
   [nginx]=http://nginx:8080/products/1
   [gateway]=http://gateway:8080/products/1
+  [limiter]=http://gateway:8080/limited/1
+  [https]=https://gateway-tls:8443/products/1
 )
 declare -A proxy=([direct]=$(container products-service) [nginx]=$NGINX_NAME
-  [gateway]=$(container gateway))
-targets=(direct nginx gateway)
-results=$(mktemp -d); trap 'rm -rf "$results"; cleanup' EXIT
+  [gateway]=$(container gateway) [limiter]=$(container gateway) [https]=$TLS_NAME)
+targets=(direct nginx gateway limiter https)
 
-# Warm-up: the JIT compiles the hot paths of the gateway and products-service. In a container
-# of one CPU its C2 compiler competes with the requests for a minute or more, and a short
-# warm-up measures the compiler rather than the gateway. So: load the gateway in 10 s slices
-# until its C2 threads used under 5% of a slice (or WARMUP_MAX has passed).
-warm_start=$SECONDS
-while :; do
-  before=$(compiler_ms "${proxy[gateway]}")
-  wrk -d10s "${url[gateway]}" >/dev/null
-  after=$(compiler_ms "${proxy[gateway]}")
-  [ -n "$before" ] && [ $(( after - before )) -ge 500 ] || break
-  [ $(( SECONDS - warm_start )) -lt "$WARMUP_MAX" ] || break
-done
-warmed="warm-up $(( SECONDS - warm_start )) s, the gateway's compiler then used $(( after - before )) ms"
-[ -n "$before" ] || warmed="warm-up $(( SECONDS - warm_start )) s"
-for t in direct nginx; do wrk -d5s "${url[$t]}" >/dev/null; done
+# warm_up TARGET: the JIT compiles the hot paths of a gateway and products-service. In a
+# container of one CPU its C2 compiler competes with the requests for a minute or more, and a
+# short warm-up measures the compiler rather than the gateway. So: load TARGET in 10 s slices
+# until the gateway's C2 threads used under 5% of a slice (or WARMUP_MAX has passed); prints
+# what it did.
+warm_up() {
+  local start=$SECONDS before after
+  while :; do
+    before=$(compiler_ms "${proxy[$1]}")
+    wrk -d10s "${url[$1]}" >/dev/null
+    after=$(compiler_ms "${proxy[$1]}")
+    [ -n "$before" ] && [ $(( after - before )) -ge 500 ] || break
+    [ $(( SECONDS - start )) -lt "$WARMUP_MAX" ] || break
+  done
+  if [ -n "$before" ]; then
+    echo "$1: warm-up $(( SECONDS - start )) s, its compiler then used $(( after - before )) ms"
+  else echo "$1: warm-up $(( SECONDS - start )) s"; fi
+}
+warmed="$(warm_up gateway); $(warm_up https)"
+for t in direct nginx limiter; do wrk -d5s "${url[$t]}" >/dev/null; done
 for _ in $(seq "$ROUNDS"); do
   for t in "${targets[@]}"; do measure "${url[$t]}" "${proxy[$t]}" >>"$results/$t"; done
 done
@@ -138,15 +160,22 @@ for t in "${targets[@]}"; do
   p99[$t]=$(median 3 "$results/$t")
   errors=$(awk '{ s += $4 } END { print s + 0 }' "$results/$t")
   label=$(case $t in direct) echo "products-service (direct)";; nginx) echo "nginx 1.26 (proxy)";;
-    gateway) echo "gateway";; esac)
+    gateway) echo "gateway";; limiter) echo "gateway, rate limiter";;
+    https) echo "gateway over HTTPS";; esac)
   proxy_us=$(median 5 "$results/$t") upstream_us=$(median 6 "$results/$t")
   [ "$t" = direct ] && proxy_us=-
   printf '%-28s %7s %8s %8s %6s %10s %10s\n' "$label" "${rps[$t]}" "${p50[$t]}" "${p99[$t]}" \
     "$errors" "$proxy_us" "$upstream_us"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-printf '%-28s %6sx %7sx %7sx\n' "gateway / nginx" "$(ratio "${rps[gateway]}" "${rps[nginx]}")" \
-  "$(ratio "${p50[gateway]}" "${p50[nginx]}")" "$(ratio "${p99[gateway]}" "${p99[nginx]}")"
+# ratios A B LABEL: the row of A's figures over B's.
+ratios() {
+  printf '%-28s %6sx %7sx %7sx\n' "$3" "$(ratio "${rps[$1]}" "${rps[$2]}")" \
+    "$(ratio "${p50[$1]}" "${p50[$2]}")" "$(ratio "${p99[$1]}" "${p99[$2]}")"
+}
+ratios gateway nginx "gateway / nginx"
+ratios limiter gateway "rate limiter / gateway"
+ratios https gateway "HTTPS / HTTP (gateway)"
 rps_ratio=$(ratio "${rps[gateway]}" "${rps[nginx]}")
 p99_ratio=$(ratio "${p99[gateway]}" "${p99[nginx]}")
 met=$(awk -v r="$rps_ratio" -v p="$p99_ratio" \
