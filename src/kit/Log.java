@@ -3,17 +3,15 @@ package kit;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
-import java.io.PrintStream;
 import java.time.Instant;
 
 /**
  * One JSON object per line on standard output, so {@code docker compose logs} stays readable
- * and every line can be filtered by field (for example by {@code request_id}).
+ * and every line can be filtered by field (for example by {@code request_id}). Lines are
+ * written by {@link LogWriter}, never by the caller's thread.
  */
 public final class Log {
     private Log() {}
-
-    private static final PrintStream OUT = System.out;
 
     /** Logs {@code message} with alternating field names and values. */
     public static void info(String message, Object... fields) {
@@ -39,10 +37,12 @@ public final class Log {
         // Every line written while handling a request carries its id, so one grep finds all.
         String id = RequestId.current();
         if (id != null && line.get("request_id") == null) line.add("request_id", id);
-        String text = line.toString();
-        synchronized (OUT) {
-            OUT.println(text);
-        }
+        LogWriter.write(line.toString());
+    }
+
+    /** Writes out every line logged so far (waits at most a second): before the JVM exits. */
+    static void flush() {
+        LogWriter.flush(1000);
     }
 
     private static JsonValue toJson(Object value) {

@@ -61,6 +61,9 @@ public final class Service {
 
     private Service(String name) {
         this.name = name;
+        metrics.gauge("log_lines_dropped",
+                "Log lines dropped because standard output could not keep up.",
+                LogWriter::dropped);
     }
 
     /**
@@ -75,10 +78,10 @@ public final class Service {
             service.start();
         } catch (Config.Invalid e) {
             Log.error(e.getMessage(), "service", name);
-            System.exit(2);
+            exit(2);
         } catch (Exception e) {
             Log.error("cannot start: " + e, "service", name);
-            System.exit(2);
+            exit(2);
         }
     }
 
@@ -149,7 +152,7 @@ public final class Service {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            System.exit(0);
+            exit(0);
         }
     }
 
@@ -183,6 +186,12 @@ public final class Service {
         }
         onStop.forEach(Runnable::run);
         Log.info("stopped", "service", name);
+        Log.flush();
+    }
+
+    private static void exit(int status) {
+        Log.flush();
+        System.exit(status);
     }
 
     private static void pause(Duration duration) {

@@ -1,0 +1,87 @@
+package kit;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes log lines to standard output from one thread of its own. A request's thread only
+ * queues its line and moves on: when every request wrote its access-log line itself, under
+ * saturation thousands of finished requests queued for the one lock on standard output, each
+ * holding its buffers, while HttpServer kept starting new ones on the freed connections, and
+ * the heap filled until the service stopped answering. One writer also batches: one system
+ * call for many lines. When the queue is full the line is dropped and counted rather than
+ * make a request wait, and the next line written says how many were lost.
+ */
+final class LogWriter {
+    /** About 2.5 MB of lines at most: seconds of logging at full load. */
+    static final int CAPACITY = 10_000;
+
+    private static final BlockingQueue<String> QUEUE = new ArrayBlockingQueue<>(CAPACITY);
+    private static final AtomicLong QUEUED = new AtomicLong();
+    private static final AtomicLong WRITTEN = new AtomicLong();
+    private static final AtomicLong DROPPED = new AtomicLong();
+
+    static {
+        Thread.ofPlatform().daemon().name("log-writer").start(LogWriter::drain);
+    }
+
+    private LogWriter() {}
+
+    /** Queues one line (without its line end); drops it if the queue is full. */
+    static void write(String line) {
+        if (QUEUE.offer(line)) QUEUED.incrementAndGet();
+        else DROPPED.incrementAndGet();
+    }
+
+    /** Lines lost to a full queue since the start. */
+    static long dropped() {
+        return DROPPED.get();
+    }
+
+    /** Waits until every queued line is written, at most {@code millis} (at exit). */
+    static void flush(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (WRITTEN.get() < QUEUED.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private static void drain() {
+        OutputStream out = new FileOutputStream(FileDescriptor.out);
+        long reportedDrops = 0;
+        StringBuilder batch = new StringBuilder(16 * 1024);
+        while (true) {
+            try {
+                batch.append(QUEUE.take()).append('\n');
+                long lines = 1;
+                for (String line; batch.length() < 64 * 1024 && (line = QUEUE.poll()) != null; ) {
+                    batch.append(line).append('\n');
+                    lines++;
+                }
+                long drops = DROPPED.get();
+                if (drops > reportedDrops) {
+                    batch.append("{\"level\":\"warn\",\"msg\":\"log lines dropped\",\"total\":")
+                            .append(drops).append("}\n");
+                    reportedDrops = drops;
+                }
+                out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
+                WRITTEN.addAndGet(lines);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                // Standard output is gone (a closed pipe): nobody is left to read the lines.
+                QUEUE.clear();
+                WRITTEN.set(QUEUED.get());
+            } finally {
+                batch.setLength(0);
+            }
+        }
+    }
+}
