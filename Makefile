@@ -22,6 +22,10 @@ MAKEFLAGS += --no-builtin-rules
 CHALLENGES := $(sort $(patsubst challenges/%/compose.yaml,%,$(wildcard challenges/*/compose.yaml)))
 SERVICES := $(notdir $(wildcard src/services/*))
 JDK := $(shell src/build/find-jdk 2>/dev/null)
+JDK_MAJOR := $(if $(JDK),$(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' $(JDK)/release))
+## How images start fast: aot (the JDK's AOT cache, JDK 25 and later) or cds (AppCDS, for
+## older JDKs); see src/build/startup-cache.
+STARTUP_CACHE ?= $(if $(filter 21 22 23 24,$(JDK_MAJOR)),cds,aot)
 empty :=
 space := $(empty) $(empty)
 comma := ,
@@ -80,7 +84,7 @@ $(BUILD)/lib/kit.jar: $(kit_sources) $(BUILD)/jars/.checked
 # The runtime: only $(MODULES), no debug information (Java or native), headers or man pages.
 # Its native libraries ship with symbol tables that only debuggers read: strip them too.
 # Rebuilt when MODULES or the JDK changes (not on every edit of this Makefile).
-runtime_inputs := $(MODULES) $(JDK)
+runtime_inputs := $(MODULES) $(JDK) $(STARTUP_CACHE)
 $(shell mkdir -p $(BUILD); echo '$(runtime_inputs)' | cmp -s - $(BUILD)/runtime.inputs \
   || echo '$(runtime_inputs)' >$(BUILD)/runtime.inputs)
 $(BUILD)/runtime/release: $(BUILD)/runtime.inputs
@@ -91,6 +95,7 @@ $(BUILD)/runtime/release: $(BUILD)/runtime.inputs
 	  --strip-debug \
 	  --no-header-files \
 	  --no-man-pages \
+	  $(if $(filter cds,$(STARTUP_CACHE)),--generate-cds-archive) \
 	  --output $(BUILD)/runtime
 	if command -v strip >/dev/null; then find $(BUILD)/runtime -name '*.so' -exec strip --strip-unneeded {} +; fi
 	@for m in $(subst $(comma),$(space),$(MODULES)); do \
@@ -100,10 +105,13 @@ $(BUILD)/runtime/release: $(BUILD)/runtime.inputs
 	@echo "runtime: $$(du -sh $(BUILD)/runtime | cut -f1), modules:" \
 	  $$($(BUILD)/runtime/bin/java --list-modules | cut -d@ -f1 | paste -sd" ")
 
-$(stamps)/base.image: Dockerfile.base $(BUILD)/runtime/release $(BUILD)/lib/kit.jar
-	rm -rf $(BUILD)/base && mkdir -p $(BUILD)/base/lib $(@D)
+$(stamps)/base.image: Dockerfile.base $(BUILD)/runtime/release $(BUILD)/lib/kit.jar \
+    $(wildcard src/jvm/*.options) src/build/startup-cache
+	rm -rf $(BUILD)/base && mkdir -p $(BUILD)/base/lib $(BUILD)/base/jvm $(@D)
 	cp -a $(BUILD)/runtime $(BUILD)/base/runtime
 	cp $(BUILD)/lib/kit.jar $(BUILD)/jars/minimal-json.jar $(BUILD)/base/lib/
+	cp src/jvm/*.options $(BUILD)/base/jvm/
+	src/build/startup-cache $(STARTUP_CACHE) $(JDK_MAJOR) $(BUILD)/base/jvm
 	DOCKER_BUILDKIT=0 docker build -q --network none -f Dockerfile.base -t $(IMAGE_PREFIX)/base:$(VERSION) $(BUILD)/base \
 	  >$@ 2>$@.log || { cat $@.log; exit 1; }
 

@@ -216,6 +216,10 @@ test_images_show_layers_modules_user_and_entrypoint() {
   expect_eq "$(docker image inspect -f '{{.Config.User}}' "$id")" "$(row "$block" user | awk '{ print $2 }')" "user"
   expect_eq "entrypoint   $(docker image inspect -f '{{join .Config.Entrypoint " "}}' "$id")" \
     "$(grep '^  entrypoint' <<<"$block" | sed 's/^  //; s/entrypoint  */entrypoint   /')" "entrypoint"
+  # The options in the argument files the entrypoint names (src/jvm/service.options and the
+  # start-up cache's), as the image holds them.
+  expect_match '^ *jvm options +-XX:MaxRAMPercentage=60 .*-XX:\+UseSerialGC .*-XX:(AOTCache|SharedArchiveFile)=' \
+    "$(row "$block" jvm)" "jvm options"
   expect_match 'kit\.HealthCheck$' "$(row "$block" healthcheck)" "healthcheck"
   modules=$(docker run --rm --pull never --network none --entrypoint java "$id" --list-modules \
     | cut -d@ -f1 | paste -sd' ')
