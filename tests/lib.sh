@@ -95,3 +95,13 @@ container() { compose ps -q "$1" | sed -n "${2:-1}p"; }
 
 # logs SERVICE: that service's log, raw (compose logs adds terminal escapes to every line).
 logs() { docker logs "$(container "$1")" 2>&1; }
+
+# rss_mb CONTAINER: the resident memory of the container's main process (PID 1), in MB.
+rss_mb() {
+  local pid; pid=$(docker inspect -f '{{.State.Pid}}' "$1")
+  awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"
+}
+
+# record SECTION SUBJECT METRIC VALUE [UNIT]: a row of `make bench`'s results table when a
+# bench runs under tests/bench/run (which defines `row`); nothing when run on its own.
+record() { if declare -F row >/dev/null; then row "$@"; fi; }

@@ -66,11 +66,19 @@ read -r _ b1_p50 b1_p99 b1_err <<<"$(measure 1 "$b_url")"
 read -r a_rps a_p50 a_p99 a_err <<<"$(measure "$CONNECTIONS" "$a_url")"
 read -r b_rps b_p50 b_p99 b_err <<<"$(measure "$CONNECTIONS" "$b_url")"
 
-row() { printf '%-20s %8s %8s   %8s %8s %8s %7s\n' "$@"; }
+line() { printf '%-20s %8s %8s   %8s %8s %8s %7s\n' "$@"; }
 echo "challenge 4: wrk from users-net, one replica of A, $DURATION per run"
-row "" "1 conn" "" "$CONNECTIONS conns" "" "" ""
-row target "p50 ms" "p99 ms" "req/s" "p50 ms" "p99 ms" errors
-row "A  GET /users/1" "$a1_p50" "$a1_p99" "$a_rps" "$a_p50" "$a_p99" "$((a1_err + a_err))"
-row "B  GET /profiles/1" "$b1_p50" "$b1_p99" "$b_rps" "$b_p50" "$b_p99" "$((b1_err + b_err))"
-row "B's added latency" "$(minus "$b1_p50" "$a1_p50")" "$(minus "$b1_p99" "$a1_p99")" "" \
+line "" "1 conn" "" "$CONNECTIONS conns" "" "" ""
+line target "p50 ms" "p99 ms" "req/s" "p50 ms" "p99 ms" errors
+line "A  GET /users/1" "$a1_p50" "$a1_p99" "$a_rps" "$a_p50" "$a_p99" "$((a1_err + a_err))"
+line "B  GET /profiles/1" "$b1_p50" "$b1_p99" "$b_rps" "$b_p50" "$b_p99" "$((b1_err + b_err))"
+line "B's added latency" "$(minus "$b1_p50" "$a1_p50")" "$(minus "$b1_p99" "$a1_p99")" "" \
   "$(minus "$b_p50" "$a_p50")" "$(minus "$b_p99" "$a_p99")" ""
+record challenge-4 "A directly" "p50, 1 connection" "$a1_p50" ms
+record challenge-4 "B (calls A)" "p50, 1 connection" "$b1_p50" ms
+record challenge-4 "A directly" "requests per second, $CONNECTIONS connections" "$a_rps" req/s
+record challenge-4 "B (calls A)" "requests per second, $CONNECTIONS connections" "$b_rps" req/s
+record challenge-4 "A directly" "p99, $CONNECTIONS connections" "$a_p99" ms
+record challenge-4 "B (calls A)" "p99, $CONNECTIONS connections" "$b_p99" ms
+record challenge-4 "B/A" "req/s ratio" \
+  "$(awk -v a="$b_rps" -v b="$a_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" x

@@ -113,6 +113,9 @@ docker run -d --name "$TLS_NAME" --network "$NETWORK" --network-alias gateway-tl
 tls_healthy() { [ "$(docker inspect -f '{{.State.Health.Status}}' "$TLS_NAME")" = healthy ]; }
 wait_for 60 "the HTTPS gateway to be healthy" tls_healthy
 
+declare -A idle_rss=([gateway]=$(rss_mb "$(container gateway)") [https]=$(rss_mb "$TLS_NAME")
+  [upstream]=$(rss_mb "$(container products-service)"))
+
 declare -A url=(
   [direct]=http://products-service:8080/products/1
   [nginx]=http://nginx:8080/products/1
@@ -181,3 +184,23 @@ p99_ratio=$(ratio "${p99[gateway]}" "${p99[nginx]}")
 met=$(awk -v r="$rps_ratio" -v p="$p99_ratio" \
   'BEGIN { print (r >= 0.8 && p <= 1.5) ? "met" : "missed" }')
 echo "target (req/s >= 0.8x nginx, p99 <= 1.5x nginx): $met"
+echo "memory (RSS of PID 1, MB): idle after start, then after all the load above"
+declare -A rss_name=([gateway]=gateway [https]="gateway over HTTPS" [upstream]=products-service)
+declare -A rss_container=([gateway]=$(container gateway) [https]=$TLS_NAME
+  [upstream]=$(container products-service))
+for k in gateway https upstream; do
+  loaded=$(rss_mb "${rss_container[$k]}")
+  printf '  %-26s %8s %8s\n' "${rss_name[$k]}" "${idle_rss[$k]}" "$loaded"
+  record challenge-5 "${rss_name[$k]}" "RSS idle after start" "${idle_rss[$k]}" MB
+  record challenge-5 "${rss_name[$k]}" "RSS after the load" "$loaded" MB
+done
+for t in "${targets[@]}"; do
+  record challenge-5 "$t" "requests per second" "${rps[$t]}" req/s
+  record challenge-5 "$t" "latency p50" "${p50[$t]}" ms
+  record challenge-5 "$t" "latency p99" "${p99[$t]}" ms
+done
+record challenge-5 "gateway/nginx" "req/s ratio (target >= 0.8)" "$rps_ratio" x
+record challenge-5 "gateway/nginx" "p99 ratio (target <= 1.5)" "$p99_ratio" x
+record challenge-5 "HTTPS/HTTP" "req/s ratio (gateway)" "$(ratio "${rps[https]}" "${rps[gateway]}")" x
+record challenge-5 "limiter/none" "req/s ratio (gateway)" \
+  "$(ratio "${rps[limiter]}" "${rps[gateway]}")" x
