@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * The container healthcheck: {@code java kit.HealthCheck [path]} exits 0 when
@@ -36,10 +35,9 @@ public final class HealthCheck {
     }
 
     private static Socket connect() throws Exception {
-        Optional<Tls.Settings> tls = Tls.fromEnv();
-        int port = tls.isPresent() ? tls.get().port()
-                : Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
-        Socket socket = tls.isPresent() ? Tls.selfSocket(tls.get()) : new Socket();
+        boolean tls = Tls.enabled();
+        int port = tls ? Tls.port() : Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
+        Socket socket = tls ? Tls.loopbackSocket() : new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
         return socket;
     }
