@@ -194,4 +194,16 @@ explain-%: ## Show what Docker built and runs for challenge N, read from the liv
 clean: ## Remove build/ (images stay; `docker image rm` them by name to free space).
 	rm -rf $(BUILD)
 
+# $(call random_secret,FILE,MODE,BYTES): writes BYTES random bytes to FILE as base64url (+ and /
+# become - and _, no padding: no quoting needed in a URL, a form or a header), in a folder only
+# its owner may enter (700). MODE 600 for a file a container reads as root; 644 when a
+# container's non-root user reads it, since compose (without Swarm) bind-mounts a secret as it
+# is and ignores `mode`: the folder then keeps other users of this machine out.
+define random_secret
+	@mkdir -p -m 700 $(dir $(1))
+	@(umask $(if $(filter 600,$(2)),077,022) \
+	  && printf '%s' "$$(head -c $(3) /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')" >$(1).tmp)
+	@mv $(1).tmp $(1)
+endef
+
 -include $(wildcard challenges/*/*.mk challenges/*/*/*.mk)

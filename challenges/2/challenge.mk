@@ -25,12 +25,9 @@ endef
 
 run-2: $(DB_PASSWORD_FILE)
 
-# 24 random bytes are exactly 32 base64 characters; + and / become - and _ so that the
-# password needs no quoting anywhere (a connection URL, a GUI form).
+# 24 random bytes are 32 characters; mode 600: PostgreSQL's entrypoint reads it as root.
 $(DB_PASSWORD_FILE):
-	@mkdir -p -m 700 $(@D)
-	@(umask 077 && printf '%s' "$$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')" >$@.tmp)
-	@mv $@.tmp $@
+	$(call random_secret,$@,600,24)
 	@echo "generated $@ (mode 600, ignored by git): the password of database user $(DB_USER)"
 
 .PHONY: psql-2 check-2 reset-2

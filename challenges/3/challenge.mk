@@ -6,14 +6,10 @@ CATALOG_PASSWORD_FILE := challenges/3/secrets/db-password
 
 run-3: $(CATALOG_PASSWORD_FILE)
 
-# Compose (without Swarm) bind-mounts a secret file as it is and ignores `mode`: the catalog
-# (user 10001) and postgres read it as themselves, so the file is readable by all (644) and
-# its folder by its owner only (700), which keeps other users of this machine out.
-# 24 random bytes are 32 base64 characters; + and / become - and _ (no quoting needed).
+# 24 random bytes are 32 characters; mode 644: the catalog (user 10001) and postgres read it
+# as themselves.
 $(CATALOG_PASSWORD_FILE):
-	@mkdir -p -m 700 $(@D)
-	@(umask 022 && printf '%s' "$$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')" >$@.tmp)
-	@mv $@.tmp $@
+	$(call random_secret,$@,644,24)
 	@echo "generated $@ (ignored by git): the password of database user catalog"
 
 .PHONY: psql-3 redis-cli-3

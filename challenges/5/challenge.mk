@@ -14,14 +14,9 @@ run-5: $(API_KEYS_FILE_5)
 # Compose resolves the path relative to challenges/5/compose.yaml.
 run-5: export GATEWAY_API_KEYS_FILE := ./secrets/api-keys
 
-# Compose (without Swarm) bind-mounts a secret as it is and ignores `mode`: the gateway (user
-# 10001) reads it as itself, so the file is readable by all (644) and its folder by its owner
-# only (700), which keeps other users of this machine out (as challenge 3's password).
-# 32 random bytes are 43 base64 characters; + and / become - and _ (no quoting needed).
+# 32 random bytes are 43 characters; mode 644: the gateway (user 10001) reads it as itself.
 $(API_KEYS_FILE_5):
-	@mkdir -p -m 700 $(@D)
-	@(umask 022 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' >$@.tmp)
-	@mv $@.tmp $@
+	$(call random_secret,$@,644,32)
 	@echo "generated $@ (ignored by git): the API key for writes, one per line"
 
 ## HTTPS on the gateway in make run-5: on (compose.tls.yaml added) or off (plain HTTP only).
@@ -44,9 +39,8 @@ endif
 # as the API keys above: the gateway reads them as user 10001.
 $(TLS_KEYSTORE_5):
 	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
-	@mkdir -p -m 700 $(@D)
 	@rm -f $@ $@.password
-	@(umask 022 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' >$@.password)
+	$(call random_secret,$@.password,644,32)
 	@(umask 022 && $(JDK)/bin/keytool -genkeypair -alias gateway -keyalg EC -groupname secp256r1 \
 	  -validity 365 -dname CN=localhost -ext SAN=dns:localhost,ip:127.0.0.1,ip:::1 \
 	  -storetype PKCS12 -keystore $@ -storepass:file $@.password 2>&1 | grep -Ev '^(Generating|\s*for: )' || true)
@@ -56,4 +50,4 @@ $(TLS_KEYSTORE_5):
 $(TLS_CERT_5): $(TLS_KEYSTORE_5)
 	@$(JDK)/bin/keytool -exportcert -rfc -alias gateway -keystore $< -storepass:file $<.password \
 	  -file $@ >/dev/null 2>&1 && test -s $@
-	@echo "generated $@: trust it with curl --cacert $@ (or export CURL_CA_BUNDLE=\$$PWD/$@)"
+	@echo "generated $@: trust it with curl --cacert $@ (or export CURL_CA_BUNDLE=$(abspath $@))"
