@@ -8,6 +8,8 @@ set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
 export TESTS_DIR=${TESTS_DIR:-$PWD/tests}
 source tests/lib.sh
+# shellcheck source=tests/bench/wrk.sh
+source tests/bench/wrk.sh
 
 seconds=${1:-${BENCH_SECONDS:-10}}
 case $seconds in ''|*[!0-9]*) echo "SECONDS must be a whole number, got '$seconds'"; exit 2;; esac
@@ -32,12 +34,6 @@ wait_for 30 "catalog ready" curl -sf "$url/ready"
 
 queries() { curl -s "$url/metrics" | awk '$1 == "catalog_db_queries_total" { print $2 }'; }
 
-# to_ms VALUE: wrk's 1.23ms / 456.78us / 1.02s as milliseconds.
-to_ms() {
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/) n *= 1000
-    printf "%.2f", n }'
-}
-
 # load NAME [WRK_ARGS...]: one wrk run against product 1 (2 threads, 32 connections); sets
 # RPS, P50, P99 and QPS.
 load() {
@@ -49,17 +45,14 @@ load() {
   local out; out=$("${wrk[@]}" -t2 -c32 -d"${seconds}s" --latency "$@" \
     http://catalog:8080/products/1)
   local after; after=$(queries)
-  local errors; errors=$(awk '/Non-2xx/ { print $NF }' <<<"$out")
-  RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
-  P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  local errors; read -r RPS P50 P99 errors <<<"$(wrk_summary "$out")"
   QPS=$(awk -v d=$((after - before)) -v s="$seconds" 'BEGIN { printf "%.0f", d / s }')
   row challenge-3 "$name" "requests per second" "$RPS" req/s
   row challenge-3 "$name" "latency p50" "$P50" ms
   row challenge-3 "$name" "latency p99" "$P99" ms
   row challenge-3 "$name" "PostgreSQL queries per second" "$QPS" q/s
   # Under overload the bounded pool answers 503 rather than queue: counted, not hidden.
-  row challenge-3 "$name" "answers not 2xx" "${errors:-0}" ""
+  row challenge-3 "$name" "failed requests (not 2xx, or socket errors)" "$errors" ""
 }
 
 load "cached (hits)"

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/../.."
 export TESTS_DIR=$PWD/tests
 # shellcheck source=tests/lib.sh
 source tests/lib.sh
+# shellcheck source=tests/bench/wrk.sh
+source tests/bench/wrk.sh
 project bench 4
 
 DURATION=${DURATION:-5s}
@@ -30,27 +32,8 @@ wrk() {
     "$WRK_IMAGE" -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" "$@"
 }
 
-# ms VALUE: a wrk latency (850.00us, 1.20ms, 1.05s) in milliseconds.
-ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0
-    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /s$/) n *= 1000
-    printf "%.2f", n }'
-}
-
 # measure CONNECTIONS URL: prints "REQ_PER_S P50_MS P99_MS ERRORS" for DURATION of load.
-measure() {
-  local out; out=$(wrk "$1" -d"$DURATION" --latency "$2")
-  local rps p50 p99 errors
-  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
-  p50=$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p99=$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  # "Non-2xx or 3xx responses: N" and "Socket errors: connect N, read N, write N, timeout N"
-  errors=$(awk '/^  Non-2xx/ { s += $NF }
-                /^  Socket errors:/ { gsub(/,/, ""); s += $4 + $6 + $8 + $10 }
-                END { print s + 0 }' <<<"$out")
-  echo "$rps $p50 $p99 $errors"
-}
+measure() { wrk_summary "$(wrk "$1" -d"$DURATION" --latency "$2")"; }
 
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'; }
 

@@ -15,6 +15,8 @@ cd "$(dirname "$0")/../.."
 export TESTS_DIR=$PWD/tests
 # shellcheck source=tests/lib.sh
 source tests/lib.sh
+# shellcheck source=tests/bench/wrk.sh
+source tests/bench/wrk.sh
 project bench 5
 
 DURATION=${DURATION:-5s}
@@ -39,14 +41,6 @@ wrk() {
     "$WRK_IMAGE" -t2 -c"$CONNECTIONS" "$@"
 }
 
-# ms VALUE: a wrk latency (850.00us, 1.20ms, 1.05s) in milliseconds.
-ms() {
-  awk -v v="$1" 'BEGIN {
-    n = v + 0
-    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /s$/) n *= 1000
-    printf "%.2f", n }'
-}
-
 # cpu_ns CONTAINER: CPU time the container has used, in ns (cgroup v1 or v2; 0 if unknown).
 cpu_ns() {
   local id; id=$(docker inspect -f '{{.Id}}' "$1")
@@ -65,14 +59,8 @@ measure() {
   local p0 u0; p0=$(cpu_ns "$proxy") u0=$(cpu_ns "$upstream")
   local out; out=$(wrk -d"$DURATION" --latency "$1")
   local p1 u1; p1=$(cpu_ns "$proxy") u1=$(cpu_ns "$upstream")
-  local rps p50 p99 errors requests
-  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
-  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
-  p50=$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p99=$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  errors=$(awk '/Non-2xx|Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) s += $i }
-                END { print s + 0 }' <<<"$out")
-  echo "$rps $p50 $p99 $errors $(( (p1 - p0) / requests / 1000 ))" \
+  local requests; requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  echo "$(wrk_summary "$out") $(( (p1 - p0) / requests / 1000 ))" \
     "$(( (u1 - u0) / requests / 1000 ))"
 }
 
