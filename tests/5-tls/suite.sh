@@ -45,7 +45,7 @@ test_https_works_with_the_generated_certificate() {
 
 test_https_fails_without_the_certificate() {
   local out code=0
-  out=$(CURL_CA_BUNDLE= curl -sS -o /dev/null "https://localhost:$TLS_PORT/users/1" 2>&1) \
+  out=$(CURL_CA_BUNDLE='' curl -sS -o /dev/null "https://localhost:$TLS_PORT/users/1" 2>&1) \
     || code=$?
   expect_eq 60 "$code" "curl's exit status (60: the peer's certificate is not trusted)"
   expect_match 'self-signed certificate' "$out"

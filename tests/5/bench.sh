@@ -35,10 +35,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wrk ARGS...: wrk in a container on this project's back network, where all three listen.
+# wrk ARGS...: wrk in a container on this project's back network, where all of them listen.
+# Docker's DNS can time out while the machine is saturated (wrk then says "unable to resolve"):
+# such a run is tried again, up to three times.
 wrk() {
-  timeout 120 docker run --rm --name "$WRK_NAME" --network "$NETWORK" \
-    "$WRK_IMAGE" -t2 -c"$CONNECTIONS" "$@"
+  local out attempt
+  for attempt in 1 2 3; do
+    out=$(timeout 120 docker run --rm --name "$WRK_NAME" --network "$NETWORK" \
+      "$WRK_IMAGE" -t2 -c"$CONNECTIONS" "$@" 2>&1) && break
+    grep -q 'unable to resolve' <<<"$out" || { echo "$out" >&2; return 1; }
+    echo "wrk: a name did not resolve (attempt $attempt), trying again" >&2
+    sleep 1
+  done
+  echo "$out"
 }
 
 # cpu_ns CONTAINER: CPU time the container has used, in ns (cgroup v1 or v2; 0 if unknown).
