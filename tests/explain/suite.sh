@@ -218,7 +218,7 @@ test_images_show_layers_modules_user_and_entrypoint() {
     "$(grep '^  entrypoint' <<<"$block" | sed 's/^  //; s/entrypoint  */entrypoint   /')" "entrypoint"
   # The options in the argument files the entrypoint names (src/jvm/service.options and the
   # start-up cache's), as the image holds them.
-  expect_match '^ *jvm options +-XX:MaxRAMPercentage=60 .*-XX:\+UseSerialGC .*-XX:(AOTCache|SharedArchiveFile)=' \
+  expect_match '^ *jvm options +-XX:MaxRAMPercentage=25 .*-XX:\+UseSerialGC .*-XX:(AOTCache|SharedArchiveFile)=' \
     "$(row "$block" jvm)" "jvm options"
   expect_match 'kit\.HealthCheck$' "$(row "$block" healthcheck)" "healthcheck"
   modules=$(docker run --rm --pull never --network none --entrypoint java "$id" --list-modules \
