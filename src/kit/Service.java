@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,15 +128,9 @@ public final class Service {
         context.getFilters().add(new RequestId());
         context.getFilters().add(new AccessLog(metrics));
         server.start();
-        HttpServer redirect = null;
-        if (tls.isPresent() && tls.get().redirect()) {
-            redirect = listen(port);
-            redirect.createContext("/", Tls.redirect(tls.get().publicPort()));
-            redirect.start();
-        }
-        HttpServer plain = redirect;
+        HttpServer redirect = tls.isPresent() && tls.get().redirect() ? redirect(tls.get()) : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (plain != null) plain.stop(0);
+            if (redirect != null) redirect.stop(0);
             stop(server);
         }, "shutdown"));
         // The JVM's own clock: a process start time from /proc is only precise to a second.
@@ -162,12 +155,15 @@ public final class Service {
 
     private static HttpServer httpsServer(Tls.Settings tls) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(tls.port()), BACKLOG);
-        try {
-            server.setHttpsConfigurator(Tls.configurator(tls));
-        } catch (GeneralSecurityException e) {
-            throw new Config.Invalid("TLS_KEYSTORE", System.getenv("TLS_KEYSTORE"),
-                    "a key and certificate TLS can use (" + e + ")");
-        }
+        server.setHttpsConfigurator(Tls.configurator(tls));
+        return server;
+    }
+
+    /** The plain port of a service with TLS: it only redirects to HTTPS. */
+    private HttpServer redirect(Tls.Settings tls) throws IOException {
+        HttpServer server = listen(port);
+        server.createContext("/", Tls.redirect(tls.publicPort()));
+        server.start();
         return server;
     }
 

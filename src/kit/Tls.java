@@ -33,8 +33,8 @@ final class Tls {
     /** Older versions have known weaknesses (RFC 8996 deprecates TLS 1.0 and 1.1). */
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    /** The TLS settings of a service; {@code keys} holds its key and certificate. */
-    record Settings(int port, int publicPort, boolean redirect, KeyStore keys, char[] password) {}
+    /** The TLS settings of a service: where it listens, and its key and certificate. */
+    record Settings(int port, int publicPort, boolean redirect, SSLContext context) {}
 
     private static final Pattern HOST_NAME =
             Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]");
@@ -43,34 +43,37 @@ final class Tls {
 
     /** The settings from the environment, or empty when TLS_KEYSTORE is not set. */
     static Optional<Settings> fromEnv() {
-        String file = Config.string("TLS_KEYSTORE", "");
-        if (file.isEmpty()) return Optional.empty();
-        char[] password = Config.secretFile("TLS_KEYSTORE_PASSWORD_FILE").toCharArray();
-        KeyStore keys;
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            keys = KeyStore.getInstance("PKCS12");
-            keys.load(in, password);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new Config.Invalid("TLS_KEYSTORE", file,
-                    "a PKCS#12 keystore that TLS_KEYSTORE_PASSWORD_FILE opens (" + e + ")");
-        }
-        int port = port();
+        if (!enabled()) return Optional.empty();
         String plain = Config.string("PLAIN_HTTP", "redirect");
         if (!plain.equals("redirect") && !plain.equals("off")) {
             throw new Config.Invalid("PLAIN_HTTP", plain, "redirect or off");
         }
+        int port = port();
         return Optional.of(new Settings(port, Config.integer("TLS_PUBLIC_PORT", port, 1, 65535),
-                plain.equals("redirect"), keys, password));
+                plain.equals("redirect"), context(Config.string("TLS_KEYSTORE", ""))));
+    }
+
+    /** The service's key and certificate from the keystore {@code file}, ready for TLS. */
+    private static SSLContext context(String file) {
+        char[] password = Config.secretFile("TLS_KEYSTORE_PASSWORD_FILE").toCharArray();
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(in, password);
+            KeyManagerFactory factory =
+                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(keys, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(factory.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new Config.Invalid("TLS_KEYSTORE", file,
+                    "a PKCS#12 keystore that TLS_KEYSTORE_PASSWORD_FILE opens (" + e + ")");
+        }
     }
 
     /** What HttpsServer needs: the service's key, and only the protocols above. */
-    static HttpsConfigurator configurator(Settings settings) throws GeneralSecurityException {
-        KeyManagerFactory keys =
-                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(settings.keys(), settings.password());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return new HttpsConfigurator(context) {
+    static HttpsConfigurator configurator(Settings settings) {
+        return new HttpsConfigurator(settings.context()) {
             @Override
             public void configure(HttpsParameters params) {
                 SSLParameters parameters = getSSLContext().getDefaultSSLParameters();

@@ -29,7 +29,7 @@ teardown() {
 tls_compose() {
   GATEWAY_PORT=$HTTP_PORT GATEWAY_TLS_PORT=$TLS_PORT GATEWAY_PLAIN_HTTP=${PLAIN_HTTP:-redirect} \
     GATEWAY_TLS_KEYSTORE_FILE=$KEYSTORE GATEWAY_TLS_PASSWORD_FILE=$KEYSTORE.password \
-    docker compose -f "$COMPOSE_FILE_PATH" -f "$TLS_OVERLAY" -p "$COMPOSE_PROJECT_NAME" "$@"
+    compose -f "$TLS_OVERLAY" "$@"
 }
 
 # https PATH [CURL_ARGS...]: `http GET` over TLS, trusting the generated certificate.
