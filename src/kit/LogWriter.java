@@ -21,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LogWriter {
     /** About 2.5 MB of lines at most: seconds of logging at full load. */
     static final int CAPACITY = 10_000;
+    /**
+     * After a write, the writer lets lines gather this long before it looks again. While it
+     * sleeps, queuing a line wakes nobody: under load one wake-up per batch, not per request
+     * (one thread switch less per request). A line that comes alone is written at once.
+     */
+    static final long GATHER_MILLIS = 5;
 
     private static final BlockingQueue<String> QUEUE = new ArrayBlockingQueue<>(CAPACITY);
     private static final AtomicLong QUEUED = new AtomicLong();
@@ -73,6 +79,7 @@ final class LogWriter {
                 }
                 out.write(batch.toString().getBytes(StandardCharsets.UTF_8));
                 WRITTEN.addAndGet(lines);
+                Thread.sleep(GATHER_MILLIS);
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
