@@ -3,8 +3,19 @@ package kit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 
 /**
  * Outgoing HTTP calls: one {@link HttpClient} per service, built here so every call has
@@ -14,18 +25,84 @@ public final class Client {
     private Client() {}
 
     /**
-     * A client with a connect timeout. HTTP/1.1 is forced: the default, HTTP/2, would send h2c
-     * upgrade headers on plain http that some servers mishandle. Its keep-alive timeout (20 s,
-     * set by the kit) is shorter than our servers' idle timeout (30 s).
+     * A client with a connect timeout whose internal steps run on virtual threads. HTTP/1.1 is
+     * forced: the default, HTTP/2, would send h2c upgrade headers on plain http that some
+     * servers mishandle. Its keep-alive timeout (20 s, set by the kit) is shorter than our
+     * servers' idle timeout (30 s).
      */
     public static HttpClient create(Duration connectTimeout) {
+        return create(connectTimeout, Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    /**
+     * The same client, whose internal steps run on {@code executor} ({@code Runnable::run}:
+     * on HttpClient's own selector thread).
+     *
+     * <p>These clients call services by plain HTTP on the compose network. Left to itself,
+     * HttpClient sets up the JDK's default TLS context as it is built (the TLS provider, its
+     * cipher suites, every CA certificate the runtime trusts): about a quarter of a second of
+     * a service's start. So it gets {@link PlainHttpOnly} instead.
+     */
+    public static HttpClient create(Duration connectTimeout, Executor executor) {
         JdkDefaults.apply();
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .sslContext(new PlainHttpOnly())
+                .sslParameters(new SSLParameters())
+                .executor(executor)
                 .build();
+    }
+
+    /** A TLS context that loads nothing and refuses every use: an https URL fails clearly. */
+    private static final class PlainHttpOnly extends SSLContext {
+        PlainHttpOnly() {
+            super(new Refusing(), null, "none");
+        }
+
+        private static final class Refusing extends SSLContextSpi {
+            private static UnsupportedOperationException refused() {
+                return new UnsupportedOperationException(
+                        "this client speaks plain HTTP only (kit.Client), not https");
+            }
+
+            @Override
+            protected void engineInit(KeyManager[] keys, TrustManager[] trust,
+                    SecureRandom random) {
+                throw refused();
+            }
+
+            @Override
+            protected SSLSocketFactory engineGetSocketFactory() {
+                throw refused();
+            }
+
+            @Override
+            protected SSLServerSocketFactory engineGetServerSocketFactory() {
+                throw refused();
+            }
+
+            @Override
+            protected SSLEngine engineCreateSSLEngine() {
+                throw refused();
+            }
+
+            @Override
+            protected SSLEngine engineCreateSSLEngine(String host, int port) {
+                throw refused();
+            }
+
+            @Override
+            protected SSLSessionContext engineGetServerSessionContext() {
+                throw refused();
+            }
+
+            @Override
+            protected SSLSessionContext engineGetClientSessionContext() {
+                throw refused();
+            }
+        }
     }
 
     /** A request to {@code uri} that must be answered within {@code timeout}, with the id. */

@@ -56,12 +56,7 @@ final class Forwarder {
      * that uploads slowly would then stall the selector thread that every request shares.
      */
     static HttpClient quickClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Runnable::run)
-                .build();
+        return Client.create(connectTimeout, Runnable::run);
     }
 
     /**
