@@ -3,19 +3,10 @@ package kit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContextSpi;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocketFactory;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 
 /**
  * Outgoing HTTP calls: one {@link HttpClient} per service, built here so every call has
@@ -53,56 +44,6 @@ public final class Client {
                 .sslParameters(new SSLParameters())
                 .executor(executor)
                 .build();
-    }
-
-    /** A TLS context that loads nothing and refuses every use: an https URL fails clearly. */
-    private static final class PlainHttpOnly extends SSLContext {
-        PlainHttpOnly() {
-            super(new Refusing(), null, "none");
-        }
-
-        private static final class Refusing extends SSLContextSpi {
-            private static UnsupportedOperationException refused() {
-                return new UnsupportedOperationException(
-                        "this client speaks plain HTTP only (kit.Client), not https");
-            }
-
-            @Override
-            protected void engineInit(KeyManager[] keys, TrustManager[] trust,
-                    SecureRandom random) {
-                throw refused();
-            }
-
-            @Override
-            protected SSLSocketFactory engineGetSocketFactory() {
-                throw refused();
-            }
-
-            @Override
-            protected SSLServerSocketFactory engineGetServerSocketFactory() {
-                throw refused();
-            }
-
-            @Override
-            protected SSLEngine engineCreateSSLEngine() {
-                throw refused();
-            }
-
-            @Override
-            protected SSLEngine engineCreateSSLEngine(String host, int port) {
-                throw refused();
-            }
-
-            @Override
-            protected SSLSessionContext engineGetServerSessionContext() {
-                throw refused();
-            }
-
-            @Override
-            protected SSLSessionContext engineGetClientSessionContext() {
-                throw refused();
-            }
-        }
     }
 
     /** A request to {@code uri} that must be answered within {@code timeout}, with the id. */

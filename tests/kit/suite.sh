@@ -156,3 +156,14 @@ test_sigterm_lets_in_flight_requests_finish() {
   ! curl -s --max-time 2 "$URL/health" >/dev/null || fail "still accepting after stop"
   rm -f "$LOG.slow"
 }
+
+# kit.Client calls services by plain HTTP; an https URL fails at once, saying why (its client
+# has no TLS set up, which spares every service reading the runtime's CA certificates).
+test_client_calls_plain_http_and_refuses_https_clearly() {
+  before
+  http GET "$URL/call?scheme=http"
+  expect_eq 200 "$STATUS"; expect_eq 200 "$(json .status)"; expect_eq 7 "$(json .body | jq .id)"
+  http GET "$URL/call?scheme=https"
+  expect_eq 502 "$STATUS"
+  expect_match 'plain HTTP only' "$(json .error)"
+}
