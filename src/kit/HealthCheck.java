@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The container healthcheck: {@code java kit.HealthCheck [path]} exits 0 when
- * {@code http://127.0.0.1:$PORT/path} answers 200, or {@code https://127.0.0.1:$TLS_PORT/path}
- * when the service has TLS (see {@link Tls}). Plain sockets keep it fast and let the image do
- * without curl or wget.
+ * {@code http://127.0.0.1:$PORT/path} answers 200, or {@code http://127.0.0.1:$HEALTH_PORT/path}
+ * when the service has TLS (see {@link Tls#healthPort}). Plain sockets keep it fast and let the
+ * image do without curl or wget.
  */
 public final class HealthCheck {
     private HealthCheck() {}
@@ -35,9 +35,9 @@ public final class HealthCheck {
     }
 
     private static Socket connect() throws Exception {
-        boolean tls = Tls.enabled();
-        int port = tls ? Tls.port() : Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
-        Socket socket = tls ? Tls.loopbackSocket() : new Socket();
+        int port = Tls.enabled() ? Tls.healthPort()
+                : Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
+        Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
         return socket;
     }

@@ -129,8 +129,10 @@ public final class Service {
         context.getFilters().add(new AccessLog(metrics));
         server.start();
         HttpServer redirect = tls.isPresent() && tls.get().redirect() ? redirect(tls.get()) : null;
+        HttpServer health = tls.isPresent() ? loopbackHealth() : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (redirect != null) redirect.stop(0);
+            if (health != null) health.stop(0);
             stop(server);
         }, "shutdown"));
         // The JVM's own clock: a process start time from /proc is only precise to a second.
@@ -163,6 +165,19 @@ public final class Service {
     private HttpServer redirect(Tls.Settings tls) throws IOException {
         HttpServer server = listen(port);
         server.createContext("/", Tls.redirect(tls.publicPort()));
+        server.start();
+        return server;
+    }
+
+    /**
+     * With TLS, the healthcheck's own plain listener (see {@link Tls#healthPort}): GET /health
+     * on 127.0.0.1, unreachable from outside the container.
+     */
+    private HttpServer loopbackHealth() throws IOException {
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), Tls.healthPort()), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/health", this::dispatch).getFilters().add(new RequestId());
         server.start();
         return server;
     }

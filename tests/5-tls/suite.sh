@@ -95,6 +95,20 @@ test_a_keystore_the_password_does_not_open_stops_the_gateway() {
   [[ $out != *wrong-password* ]] || fail "the log shows the password: $out"
 }
 
+# The healthcheck asks over plain HTTP on 127.0.0.1:8081 inside the container (a TLS handshake
+# in a fresh JVM cost about 0.9 s of CPU per check); that port answers nobody outside it.
+test_the_healthcheck_port_answers_only_inside_the_container() {
+  local gateway; gateway=$(container gateway)
+  expect_eq healthy "$(docker inspect -f '{{.State.Health.Status}}' "$gateway")" "gateway health"
+  expect_match 'HTTP/1.1 200' "$(docker inspect -f \
+    '{{range .State.Health.Log}}{{.Output}}{{end}}' "$gateway")" "the healthcheck's answers"
+  local out code=0
+  out=$(docker run --rm --network "${COMPOSE_PROJECT_NAME}_front" busybox:1.37 \
+    wget -T 2 -qO- http://gateway:8081/health 2>&1) || code=$?
+  [ "$code" -ne 0 ] || fail "port 8081 answered from another container: $out"
+  expect_match 'refused' "$out" "wget from another container"
+}
+
 # Last: it recreates the gateway with its plain port closed.
 test_plain_http_off_closes_the_plain_port() {
   PLAIN_HTTP=off tls_compose up -d --wait gateway
