@@ -96,7 +96,7 @@ test_a_keystore_the_password_does_not_open_stops_the_gateway() {
 }
 
 # The healthcheck asks over plain HTTP on 127.0.0.1:8081 inside the container (a TLS handshake
-# in a fresh JVM cost about 0.9 s of CPU per check); that port answers nobody outside it.
+# in a fresh JVM cost about 0.6 s of CPU per check); that port answers nobody outside it.
 test_the_healthcheck_port_answers_only_inside_the_container() {
   local gateway; gateway=$(container gateway)
   expect_eq healthy "$(docker inspect -f '{{.State.Health.Status}}' "$gateway")" "gateway health"
