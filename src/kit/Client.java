@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Outgoing HTTP calls: one {@link HttpClient} per service, built here so every call has
+ * Outgoing HTTP calls: every service's {@link HttpClient}s are built here, so every call has
  * timeouts, HTTP/1.1 and the caller's request id.
  */
 public final class Client {

@@ -38,7 +38,7 @@ public final class Fixture {
 
     /** Calls this fixture's /items/7 with kit.Client, by ?scheme=http or https. */
     private static void call(Request request) throws IOException {
-        String scheme = request.exchange().getRequestURI().getQuery().replace("scheme=", "");
+        String scheme = request.query("scheme").orElse("http");
         URI uri = URI.create(scheme + "://127.0.0.1:" + System.getenv("PORT") + "/items/7");
         try {
             HttpResponse<String> answer = CLIENT.send(
