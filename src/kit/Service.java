@@ -57,6 +57,7 @@ public final class Service {
             Config.integer("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE_SECONDS, 0, 8);
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
+    private boolean trainsHttps;
 
     private Service(String name) {
         this.name = name;
@@ -112,6 +113,15 @@ public final class Service {
         return this;
     }
 
+    /**
+     * For a service that may be given a keystore: its training run also opens one and sets up
+     * TLS, so that the AOT cache holds those classes too.
+     */
+    public Service trainsHttps() {
+        trainsHttps = true;
+        return this;
+    }
+
     /** Runs {@code action} after the server stopped (close pools, flush). */
     public Service onStop(Runnable action) {
         onStop.add(action);
@@ -143,6 +153,7 @@ public final class Service {
                 "startup_ms", sinceJvmStart);
         if (Training.enabled()) {
             try {
+                if (trainsHttps) Tls.train();
                 Training.run(port);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

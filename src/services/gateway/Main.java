@@ -26,6 +26,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Service.run("gateway", service -> {
+            service.trainsHttps(); // challenge 5 gives it a keystore
             Path file = Path.of(Config.string("ROUTES_FILE", DEFAULT_ROUTES_FILE));
             Duration connect = Duration.ofMillis(
                     Config.integer("CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000));
