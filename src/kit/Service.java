@@ -132,7 +132,8 @@ public final class Service {
         routes.get("/health", this::health).get("/ready", this::ready)
                 .get("/metrics", this::scrape);
         Optional<Tls.Settings> tls = Tls.fromEnv();
-        HttpServer server = tls.isPresent() ? httpsServer(tls.get()) : listen(port);
+        HttpServer server = tls.isPresent() ? httpsServer(tls.get())
+                : listen(new InetSocketAddress(port));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         var context = server.createContext("/", this::dispatch);
         context.getFilters().add(new RequestId());
@@ -162,8 +163,8 @@ public final class Service {
         }
     }
 
-    private static HttpServer listen(int port) throws IOException {
-        return HttpServer.create(new InetSocketAddress(port), BACKLOG);
+    private static HttpServer listen(InetSocketAddress address) throws IOException {
+        return HttpServer.create(address, BACKLOG);
     }
 
     private static HttpServer httpsServer(Tls.Settings tls) throws IOException {
@@ -174,7 +175,7 @@ public final class Service {
 
     /** The plain port of a service with TLS: it only redirects to HTTPS. */
     private HttpServer redirect(Tls.Settings tls) throws IOException {
-        HttpServer server = listen(port);
+        HttpServer server = listen(new InetSocketAddress(port));
         server.createContext("/", Tls.redirect(tls.publicPort()));
         server.start();
         return server;
@@ -185,8 +186,8 @@ public final class Service {
      * on 127.0.0.1, unreachable from outside the container.
      */
     private HttpServer loopbackHealth() throws IOException {
-        HttpServer server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), Tls.healthPort()), 0);
+        HttpServer server =
+                listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), Tls.healthPort()));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/health", this::dispatch).getFilters().add(new RequestId());
         server.start();

@@ -56,14 +56,7 @@ final class Tls {
     private static SSLContext context(String file) {
         char[] password = Config.secretFile("TLS_KEYSTORE_PASSWORD_FILE").toCharArray();
         try (InputStream in = Files.newInputStream(Path.of(file))) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(in, password);
-            KeyManagerFactory factory =
-                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(factory.getKeyManagers(), null, null);
-            return context;
+            return context(in, password);
         } catch (IOException | GeneralSecurityException e) {
             throw new Config.Invalid("TLS_KEYSTORE", file,
                     "a PKCS#12 keystore that TLS_KEYSTORE_PASSWORD_FILE opens (" + e + ")");
@@ -82,17 +75,24 @@ final class Tls {
             empty.load(null, null);
             ByteArrayOutputStream file = new ByteArrayOutputStream();
             empty.store(file, password);
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(new ByteArrayInputStream(file.toByteArray()), password);
-            KeyManagerFactory factory =
-                    KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(factory.getKeyManagers(), null, null);
+            SSLContext context = context(new ByteArrayInputStream(file.toByteArray()), password);
             context.createSSLEngine().setSSLParameters(context.getDefaultSSLParameters());
         } catch (IOException | GeneralSecurityException e) {
             Log.warn("tls training failed", "error", e.toString());
         }
+    }
+
+    /** A TLS context with the key and certificate of the PKCS#12 keystore {@code in}. */
+    private static SSLContext context(InputStream in, char[] password)
+            throws IOException, GeneralSecurityException {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(in, password);
+        KeyManagerFactory factory =
+                KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(factory.getKeyManagers(), null, null);
+        return context;
     }
 
     /** What HttpsServer needs: the service's key, and only the protocols above. */
