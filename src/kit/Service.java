@@ -137,6 +137,9 @@ public final class Service {
         context.getFilters().add(new RequestId());
         context.getFilters().add(new AccessLog(metrics));
         context.getFilters().add(admission);
+        if (tls.isPresent() && tls.get().hstsMaxAge() > 0) {
+            context.getFilters().add(Tls.hsts(tls.get().hstsMaxAge()));
+        }
         server.start();
         HttpServer redirect = tls.isPresent() && tls.get().redirect() ? redirect(tls.get()) : null;
         HttpServer health = tls.isPresent() ? loopbackHealth() : null;

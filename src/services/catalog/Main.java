@@ -6,6 +6,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 import kit.Problem;
 import kit.Request;
 import kit.Service;
@@ -76,9 +77,8 @@ public final class Main {
     private void handleCreate(Request request) throws IOException {
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
-        long start = System.nanoTime();
-        JsonObject created = store.create(product);
-        timings.postgres(System.nanoTime() - start);
+        // Its id is unknown until it commits: a 503 here invalidates the list pages only.
+        JsonObject created = write(0, timings, () -> store.create(product));
         long id = created.get("id").asLong();
         // A "not found" cached for this id, and every list page, are now wrong.
         JsonValue invalidated = invalidate(id, timings);
@@ -90,11 +90,26 @@ public final class Main {
         long id = request.id("id");
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
-        long start = System.nanoTime();
-        JsonObject updated = store.update(id, product);
-        timings.postgres(System.nanoTime() - start);
+        JsonObject updated = write(id, timings, () -> store.update(id, product));
         if (updated == null) throw Problem.notFound("no product with id " + id);
         written(request, 200, updated, invalidate(id, timings), timings);
+    }
+
+    /**
+     * Runs a write to PostgreSQL. When it fails for want of an answer (a 503: PostgreSQL slow
+     * or gone), it may still commit after the client was told so, so the cached copies it may
+     * make stale are deleted all the same: product {@code id} (0: unknown) and the list pages.
+     */
+    private JsonObject write(long id, Timings timings, Supplier<JsonObject> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } catch (Problem problem) {
+            if (problem.status() >= 500) invalidate(id, timings);
+            throw problem;
+        } finally {
+            timings.postgres(System.nanoTime() - start);
+        }
     }
 
     private static boolean noCache(Request request) {
@@ -127,7 +142,10 @@ public final class Main {
         }
     }
 
-    /** Deletes the cached copies of product {@code id}: the keys, or null if it must wait. */
+    /**
+     * Deletes the cached copies of product {@code id} (0: the list pages only): what was
+     * invalidated, or null if that must wait for Redis.
+     */
     private JsonValue invalidate(long id, Timings timings) {
         long start = System.nanoTime();
         List<String> keys = cache.invalidate(id);
