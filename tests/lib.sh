@@ -25,6 +25,14 @@ expect_le() {
   return 1
 }
 
+# expect_ge MINIMUM ACTUAL [WHAT]  (numbers; ACTUAL may have decimals)
+expect_ge() {
+  [[ $2 =~ ^-?[0-9]+(\.[0-9]+)?$ ]] && awk -v a="$2" -v m="$1" 'BEGIN { exit !(a >= m) }' \
+    && return 0
+  printf 'expected %s >= %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
+  return 1
+}
+
 fail() { echo "$*"; return 1; }
 
 # remember NAME VALUE: in setup, passes a value (a port, a path) on to every test and teardown.

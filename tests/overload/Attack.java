@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  * (no connection), "timeout", "open" (an idle connection the server still held at the end).
  *
  * <pre>
- *   legit    HOST PORT PATH SECONDS           one request at a time on a kept-alive connection
+ *   legit    HOST PORT PATH SECONDS           one request at a time on a kept-alive connection,
+ *                                             until SECONDS pass or it is stopped (SIGTERM);
+ *                                             prints "ready" after its first answer
+ *   get      HOST PORT PATH COUNT CONCURRENCY COUNT GETs, CONCURRENCY at a time
  *   methods  HOST PORT COUNT BYTES            distinct invented methods of BYTES letters
  *   paths    HOST PORT COUNT BYTES            distinct paths of BYTES characters
  *   uploads  HOST PORT PATH COUNT BYTES HOLD  COUNT uploads at once that declare BYTES, send all
@@ -41,12 +44,19 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Attack {
     private static final Map<String, LongAdder> OUTCOMES = new ConcurrentHashMap<>();
     private static final int READ_TIMEOUT_MS = 15_000;
+    private static final java.util.concurrent.atomic.AtomicBoolean PRINTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicReference<String> FIRST_ERROR =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public static void main(String[] args) throws Exception {
         String host = args[1];
         int port = Integer.parseInt(args[2]);
+        Runtime.getRuntime().addShutdownHook(new Thread(Attack::printOutcome));
         switch (args[0]) {
             case "legit" -> legit(host, port, args[3], Integer.parseInt(args[4]));
+            case "get" -> get(host, port, args[3], Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
             case "methods" -> many(Integer.parseInt(args[3]), 32, i -> once(host, port,
                     letters(Integer.parseInt(args[4]), i) + " / HTTP/1.1\r\nHost: x\r\n\r\n"));
             case "paths" -> many(Integer.parseInt(args[3]), 32, i -> once(host, port,
@@ -59,10 +69,17 @@ public final class Attack {
                     Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
+        printOutcome();
+    }
+
+    /** Prints the outcome line once: at the end, or when the container is stopped. */
+    private static void printOutcome() {
+        if (PRINTED.getAndSet(true)) return;
         StringBuilder line = new StringBuilder("outcome");
         new TreeMap<>(OUTCOMES).forEach((k, v) -> line.append(' ').append(k).append('=')
                 .append(v.sum()));
         System.out.println(line);
+        System.out.flush();
     }
 
     private static void count(String outcome) {
@@ -156,10 +173,24 @@ public final class Attack {
                 .connectTimeout(Duration.ofSeconds(2)).build();
         URI uri = URI.create("http://" + host + ":" + port + path);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
+        boolean ready = false;
         while (System.nanoTime() < end) {
             send(client, uri);
+            if (!ready && !OUTCOMES.isEmpty()) {
+                System.out.println("ready");
+                System.out.flush();
+                ready = true;
+            }
             Thread.sleep(50);
         }
+    }
+
+    private static void get(String host, int port, String path, int count, int concurrency)
+            throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        URI uri = URI.create("http://" + host + ":" + port + path);
+        many(count, concurrency, i -> send(client, uri));
     }
 
     private static void flood(String host, int port, String path, int concurrency, int seconds)
@@ -180,13 +211,16 @@ public final class Attack {
 
     private static void send(HttpClient client, URI uri) {
         try {
-            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            // The whole body read, as a real client would: then the connection is kept for
+            // the next request (with discarding(), HttpClient may open a new one each time).
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
             count(Integer.toString(response.statusCode()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             count(e instanceof java.net.http.HttpTimeoutException ? "timeout" : "closed");
+            if (FIRST_ERROR.compareAndSet(null, e.toString())) System.err.println("first error: " + e);
         }
     }
 
