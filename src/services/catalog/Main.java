@@ -6,7 +6,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Supplier;
+import kit.Log;
 import kit.Problem;
 import kit.Request;
 import kit.Service;
@@ -77,8 +77,10 @@ public final class Main {
     private void handleCreate(Request request) throws IOException {
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
-        // Its id is unknown until it commits: a 503 here invalidates the list pages only.
-        JsonObject created = write(0, timings, () -> store.create(product));
+        long start = System.nanoTime();
+        // Its id is unknown until it commits: a late create invalidates the list pages only.
+        JsonObject created = store.create(product, () -> invalidateLate(0));
+        timings.postgres(System.nanoTime() - start);
         long id = created.get("id").asLong();
         // A "not found" cached for this id, and every list page, are now wrong.
         JsonValue invalidated = invalidate(id, timings);
@@ -90,26 +92,22 @@ public final class Main {
         long id = request.id("id");
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
-        JsonObject updated = write(id, timings, () -> store.update(id, product));
+        long start = System.nanoTime();
+        JsonObject updated = store.update(id, product, () -> invalidateLate(id));
+        timings.postgres(System.nanoTime() - start);
         if (updated == null) throw Problem.notFound("no product with id " + id);
         written(request, 200, updated, invalidate(id, timings), timings);
     }
 
     /**
-     * Runs a write to PostgreSQL. When it fails for want of an answer (a 503: PostgreSQL slow
-     * or gone), it may still commit after the client was told so, so the cached copies it may
-     * make stale are deleted all the same: product {@code id} (0: unknown) and the list pages.
+     * A write answered 503 (no answer within the deadline) has ended since, and may have
+     * committed: the cached copies it may have made stale go, product {@code id} (0: unknown)
+     * and the list pages.
      */
-    private JsonObject write(long id, Timings timings, Supplier<JsonObject> work) {
-        long start = System.nanoTime();
-        try {
-            return work.get();
-        } catch (Problem problem) {
-            if (problem.status() >= 500) invalidate(id, timings);
-            throw problem;
-        } finally {
-            timings.postgres(System.nanoTime() - start);
-        }
+    private void invalidateLate(long id) {
+        List<String> keys = cache.invalidate(id);
+        Log.info("late write ended", "product", id, "invalidated",
+                keys == null ? "pending until Redis is back" : String.join(",", keys));
     }
 
     private static boolean noCache(Request request) {
