@@ -191,7 +191,7 @@ test_the_overview_is_rate_limited_like_its_parts() {
   # cannot all pass.
   local codes
   codes=$(seq 200 | sed "s|.*|url = \"$G/api/overview\"\noutput = /dev/null|" \
-    | curl -sS --parallel --parallel-max 50 -w '%{http_code}\n' -K - | sort | uniq -c \
+    | curl -sS --no-progress-meter --parallel --parallel-max 50 -w '%{http_code}\n' -K - | sort | uniq -c \
     | awk '{ print $2 "x" $1 }' | paste -sd,)
   echo "report: 200 overviews at once: $codes"
   expect_match '(^|,)429x[0-9]+' "$codes" "refused overviews"

