@@ -3,7 +3,7 @@
 # each challenge started with `docker compose up -d --wait` from its folder and asked for its
 # first answer. Also: the build refuses a jar that differs from src/jars.lock, `make build`
 # needs only Docker, make and bash and does no work the second time, and no build file names
-# a CPU architecture. The clone holds what is committed; its images have a prefix of their
+# a CPU architecture, and the kit's suite runs without a JDK here. The clone holds what is committed; its images have a prefix of their
 # own (never desafios/*), removed at the end.
 
 # The images the compose files build, by challenge.
@@ -16,13 +16,14 @@ setup() {
   remember PREFIX "testbuild$$"
   git clone -q "$ROOT" "$CLONE"
   # Docker alone on PATH for compose (its plugin is found without PATH); for make, also the
-  # tools its recipes use. No java, javac, jlink or mvn in either.
-  mkdir "$TMP/docker-only" "$TMP/make-tools"
+  # tools its recipes and the tests use. No java, javac, jlink or mvn in either.
+  mkdir "$TMP/docker-only" "$TMP/tools"
   ln -s "$(command -v docker)" "$TMP/docker-only/docker"
   local tool
   for tool in docker make bash sh env cat mkdir rm mv cp touch test printf echo head tr cut \
-              sort id dirname basename mktemp expand tee cmp wc sed grep find sleep date; do
-    ln -s "$(command -v "$tool")" "$TMP/make-tools/$tool"
+              sort id dirname basename mktemp expand tee cmp wc sed grep find sleep date \
+              tail awk curl jq; do
+    ln -s "$(command -v "$tool")" "$TMP/tools/$tool"
   done
 }
 
@@ -59,7 +60,7 @@ gz_mb() { docker save "$1" | gzip | wc -c | awk '{ printf "%.1f", $1 / 1e6 }'; }
 
 test_no_jdk_or_maven_on_the_restricted_paths() {
   local bin
-  for bin in docker-only make-tools; do
+  for bin in docker-only tools; do
     expect_eq "" "$(env -i PATH="$TMP/$bin" /bin/sh -c \
       'command -v java javac jlink jar keytool mvn' || true)" "JDK or Maven tools on $bin's PATH"
   done
@@ -143,9 +144,9 @@ test_a_jar_that_differs_from_the_lock_fails_the_build_naming_it() {
 }
 
 test_make_build_needs_only_docker_make_and_bash_and_no_second_time() {
-  (cd "$CLONE" && with make-tools make -s build) >"$TMP/make.log" 2>&1 \
+  (cd "$CLONE" && with tools make -s build) >"$TMP/make.log" 2>&1 \
     || { tail -30 "$TMP/make.log"; fail "make build failed with only Docker, make and bash"; }
-  expect_eq "" "$(cd "$CLONE" && with make-tools make -n build | grep 'docker build' || true)" \
+  expect_eq "" "$(cd "$CLONE" && with tools make -n build | grep 'docker build' || true)" \
     "what a second make build would build"
 }
 
@@ -157,4 +158,13 @@ test_no_build_file_names_a_cpu_architecture() {
   found=$(cd "$ROOT" && grep -niE 'x86[-_]64|amd64|aarch64|arm64' $files \
     | grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' || true)
   expect_eq "" "$found" "lines naming a CPU architecture outside a comment"
+}
+
+# The kit's suite with no JDK on PATH (KIT_JDK=image: this machine has one in /usr/lib/jvm,
+# where src/build/find-jdk would look): compiled and run in the JDK image.
+test_kit_suite_runs_without_a_jdk_here() {
+  (cd "$CLONE" && with tools KIT_JDK=image make -s test-kit) >"$TMP/kit.log" 2>&1 \
+    || { tail -30 "$TMP/kit.log"; fail "make test-kit failed without a JDK"; }
+  expect_match '^[0-9]+ passed, 0 failed$' "$(tail -1 "$TMP/kit.log")" "the kit suite's summary"
+  echo "report: $(tail -1 "$TMP/kit.log")"
 }
