@@ -141,6 +141,9 @@ test_a_jar_that_differs_from_the_lock_fails_the_build_naming_it() {
     && fail "the build accepted a jedis.jar that differs from src/jars.lock"
   grep -q 'error: jedis.jar (redis.clients:jedis:[0-9.]*) has SHA-256 [0-9a-f]*, but jars.lock pins' \
     "$TMP/tampered.log" || { tail -20 "$TMP/tampered.log"; fail "no error naming jedis.jar"; }
+  # ... and the check is the step that stopped it (a later step may fail on the jar as well).
+  grep -qE '(failed|did not complete|non-zero).*check-jars jars.lock vendor' "$TMP/tampered.log" \
+    || { tail -20 "$TMP/tampered.log"; fail "the build did not stop at check-jars"; }
 }
 
 test_make_build_needs_only_docker_make_and_bash_and_no_second_time() {
