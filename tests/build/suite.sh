@@ -14,6 +14,7 @@ setup() {
   remember TMP "$(mktemp -d)"
   remember CLONE "$TMP/clone"
   remember PREFIX "testbuild$$"
+  command -v git >/dev/null || fail "this suite needs git, to clone the repository"
   git clone -q "$ROOT" "$CLONE"
   # Docker alone on PATH for compose (its plugin is found without PATH); for make, also the
   # tools its recipes and the tests use. No java, javac, jlink or mvn in either.
