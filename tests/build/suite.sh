@@ -112,7 +112,8 @@ test_a_second_compose_build_does_no_work() {
 up_and_answer() {
   local n=$1 url
   PORT=$(free_port); url=http://127.0.0.1:$PORT
-  if in_challenge "$n" docker compose --profile setup config --services | grep -qx secrets; then
+  local services; services=$(in_challenge "$n" docker compose --profile setup config --services)
+  if grep -qx secrets <<<"$services"; then
     in_challenge "$n" docker compose run --rm secrets
   fi
   trap 'in_challenge '"$n"' docker compose down -v --remove-orphans -t 1 >/dev/null 2>&1' EXIT
