@@ -48,8 +48,8 @@ build: $(stamps)/base.image $(SERVICES:%=$(stamps)/%.image) $(stamps)/client.ima
 	@echo "images: $$(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
 	  | grep '^$(IMAGE_PREFIX)/' | grep ':$(VERSION) ' | sort | tr '\n' ' ')"
 
-# $(call docker_build,TARGET,IMAGE,CONTEXT,ARGS): one `docker build`, quiet unless it fails; the
-# stamp holds the image's id. With --network none: the build needs nothing from outside (the
+# $(call docker_build,STAMP,IMAGE,CONTEXT,ARGS): one `docker build`, quiet unless it fails; STAMP
+# holds the image's id. With --network none: the build needs nothing from outside (the
 # jars are vendored), and the AOT training run must reach nothing but itself. No builder is
 # chosen: the Docker CLI picks BuildKit where it is installed, the classic builder otherwise;
 # the Dockerfile uses nothing that only one of them has.
@@ -86,8 +86,8 @@ $(stamps)/wrk.image: tests/bench/wrk/Dockerfile
 # The kit and minimal-json as the base image holds them, for the kit's own tests (tests/kit).
 $(BUILD)/lib/kit.jar: $(stamps)/base.image
 	rm -rf $(@D) && mkdir -p $(@D)
-	id=$$(docker create $(IMAGE_PREFIX)/base:$(VERSION)) \
-	  && { docker cp $$id:/app/lib/. $(@D)/ >/dev/null; rc=$$?; docker rm $$id >/dev/null; exit $$rc; }
+	id=$$(docker create $(IMAGE_PREFIX)/base:$(VERSION)); rc=0; \
+	  docker cp $$id:/app/lib/. $(@D)/ >/dev/null || rc=$$?; docker rm $$id >/dev/null; exit $$rc
 	@test -s $@ && touch $@
 
 .PHONY: update-jars
