@@ -1,5 +1,5 @@
-# Builds the course's images with javac, jlink and docker, and runs, tests and measures the
-# five challenges. `make` alone lists the targets.
+# Builds the course's images with Docker (javac and jlink run inside the build: see the
+# Dockerfile), and runs, tests and measures the five challenges. `make` alone lists the targets.
 
 ## Images are named $(IMAGE_PREFIX)/NAME:$(VERSION); the compose files use the same defaults.
 IMAGE_PREFIX ?= desafios
@@ -7,10 +7,8 @@ IMAGE_PREFIX ?= desafios
 VERSION ?= 0.1.0
 ## Everything the build writes goes under this folder; `make clean` removes it.
 BUILD := build
-## The JDK modules the services use; the jlink runtime holds these and nothing else.
-MODULES := java.base,java.logging,java.management,java.net.http,java.sql,jdk.httpserver
-## The Java release the sources are compiled for (any JDK from 21 on can build them).
-RELEASE := 21
+## The JDK image that builds the Java images (the Dockerfile's first stage) and runs keytool.
+JDK_IMAGE := eclipse-temurin:25-jdk
 
 export IMAGE_PREFIX VERSION
 SHELL := bash
@@ -19,19 +17,9 @@ SHELL := bash
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 
+comma := ,
 CHALLENGES := $(sort $(patsubst challenges/%/compose.yaml,%,$(wildcard challenges/*/compose.yaml)))
 SERVICES := $(notdir $(wildcard src/services/*))
-JDK := $(shell src/build/find-jdk 2>/dev/null)
-JDK_MAJOR := $(if $(JDK),$(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' $(JDK)/release))
-## How images start fast: aot (the JDK's AOT cache, JDK 25 and later) or cds (AppCDS, for
-## older JDKs); see src/build/startup-cache.
-STARTUP_CACHE ?= $(if $(filter 21 22 23 24,$(JDK_MAJOR)),cds,aot)
-empty :=
-space := $(empty) $(empty)
-comma := ,
-classpath = $(subst $(space),:,$(strip $(1)))
-javac_flags := --release $(RELEASE) -Xlint:all,-serial -Werror -encoding UTF-8
-kit_sources := $(wildcard src/kit/*.java)
 stamps := $(BUILD)/stamps
 # A challenge may add compose files of its own (compose_overlay_N, in its challenge.mk).
 compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1))
@@ -41,11 +29,6 @@ compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1))
 images_of = $(shell sed -n 's|.*image: *\$${IMAGE_PREFIX:-[a-z]*}/\([a-z0-9-]*\):.*|\1|p' \
   challenges/$(1)/compose.yaml 2>/dev/null | sort -u)
 stamps_of = $(foreach i,$(call images_of,$(1)),$(stamps)/$(i).image)
-
-# The third-party jars a service needs, from src/services/NAME/libraries (names in jars.lock).
-libraries = $(if $(wildcard src/services/$(1)/libraries),$(shell grep -v '^\#' src/services/$(1)/libraries))
-service_sources = $(shell find src/services/$(1) -name '*.java')
-main_class = $(subst -,,$(1)).Main
 
 # A stamp whose image was deleted (docker rmi, prune) must not hide the loss: forget it.
 ifneq ($(filter build run-% test% bench%,$(or $(MAKECMDGOALS),help)),)
@@ -65,90 +48,51 @@ build: $(stamps)/base.image $(SERVICES:%=$(stamps)/%.image) $(stamps)/client.ima
 	@echo "images: $$(docker images --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
 	  | grep '^$(IMAGE_PREFIX)/' | grep ':$(VERSION) ' | sort | tr '\n' ' ')"
 
-.PHONY: jars
-jars: $(BUILD)/jars/.checked ## Fetch the pinned jars with Maven and check their SHA-256.
+# $(call docker_build,STAMP,IMAGE,CONTEXT,ARGS): one `docker build`, quiet unless it fails; STAMP
+# holds the image's id. With --network none: the build needs nothing from outside (the
+# jars are vendored), and the AOT training run must reach nothing but itself. No builder is
+# chosen: the Docker CLI picks BuildKit where it is installed, the classic builder otherwise;
+# the Dockerfile uses nothing that only one of them has.
+define docker_build
+	@mkdir -p $(@D)
+	docker build -q --network none $(4) -t $(2) $(3) >$(1) 2>$(1).log || { cat $(1).log; exit 1; }
+endef
 
-$(BUILD)/jars/.checked: src/jars.lock src/build/fetch-jars
-	src/build/fetch-jars src/jars.lock $(BUILD)/jars
-	@touch $@
+# What every Java image is built from (the Dockerfile's stages 1 to 5); a service adds its own
+# folder. .dockerignore keeps everything else out of the build context.
+java_inputs := Dockerfile .dockerignore src/jars.lock $(wildcard src/vendor/*.jar src/build/* \
+  src/kit/*.java src/jvm/*.options)
 
-$(BUILD)/lib/kit.jar: $(kit_sources) $(BUILD)/jars/.checked
-	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
-	rm -rf $(BUILD)/classes/kit && mkdir -p $(BUILD)/classes/kit $(@D)
-	$(JDK)/bin/javac $(javac_flags) \
-	  -cp $(BUILD)/jars/minimal-json.jar \
-	  -d $(BUILD)/classes/kit \
-	  $(kit_sources)
-	$(JDK)/bin/jar --create --file $@ -C $(BUILD)/classes/kit .
+$(stamps)/base.image: $(java_inputs)
+	$(call docker_build,$@,$(IMAGE_PREFIX)/base:$(VERSION),.,--target base)
 
-# The runtime: only $(MODULES), no debug information (Java or native), headers or man pages.
-# Its native libraries ship with symbol tables that only debuggers read: strip them too.
-# Rebuilt when MODULES or the JDK changes (not on every edit of this Makefile).
-runtime_inputs := $(MODULES) $(JDK) $(STARTUP_CACHE)
-$(shell mkdir -p $(BUILD); echo '$(runtime_inputs)' | cmp -s - $(BUILD)/runtime.inputs \
-  || echo '$(runtime_inputs)' >$(BUILD)/runtime.inputs)
-$(BUILD)/runtime/release: $(BUILD)/runtime.inputs
-	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
-	rm -rf $(BUILD)/runtime
-	$(JDK)/bin/jlink \
-	  --add-modules $(MODULES) \
-	  --strip-debug \
-	  --no-header-files \
-	  --no-man-pages \
-	  $(if $(filter cds,$(STARTUP_CACHE)),--generate-cds-archive) \
-	  --output $(BUILD)/runtime
-	if command -v strip >/dev/null; then find $(BUILD)/runtime -name '*.so' -exec strip --strip-unneeded {} +; fi
-	@for m in $(subst $(comma),$(space),$(MODULES)); do \
-	  $(BUILD)/runtime/bin/java --list-modules | grep -q "^$$m@" \
-	    || { echo "error: the jlink runtime lacks module $$m"; exit 1; }; \
-	done
-	@echo "runtime: $$(du -sh $(BUILD)/runtime | cut -f1), modules:" \
-	  $$($(BUILD)/runtime/bin/java --list-modules | cut -d@ -f1 | paste -sd" ")
-
-$(stamps)/base.image: Dockerfile.base $(BUILD)/runtime/release $(BUILD)/lib/kit.jar \
-    $(wildcard src/jvm/*.options) src/build/startup-cache
-	rm -rf $(BUILD)/base && mkdir -p $(BUILD)/base/lib $(BUILD)/base/jvm $(@D)
-	cp -a $(BUILD)/runtime $(BUILD)/base/runtime
-	cp $(BUILD)/lib/kit.jar $(BUILD)/jars/minimal-json.jar $(BUILD)/base/lib/
-	cp src/jvm/*.options $(BUILD)/base/jvm/
-	src/build/startup-cache $(STARTUP_CACHE) $(JDK_MAJOR) $(BUILD)/base/jvm
-	DOCKER_BUILDKIT=0 docker build -q --network none -f Dockerfile.base -t $(IMAGE_PREFIX)/base:$(VERSION) $(BUILD)/base \
-	  >$@ 2>$@.log || { cat $@.log; exit 1; }
-
-# One rule per service: compile against the kit, jar with a manifest naming its class path,
-# then an image on the base with only this service's code and jars. Images build with no
-# network: the AOT training run talks to itself on loopback and must reach nothing else.
+# One image per folder of src/services/: the Dockerfile's `service` stage for that folder.
 define service_rules
-$(BUILD)/images/$(1)/service.jar: $(call service_sources,$(1)) $(BUILD)/lib/kit.jar \
-    $(wildcard src/services/$(1)/libraries)
-	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
-	rm -rf $(BUILD)/classes/$(1) $(BUILD)/images/$(1) && mkdir -p $(BUILD)/classes/$(1) $(BUILD)/images/$(1)/lib
-	$(JDK)/bin/javac $(javac_flags) \
-	  -cp $(call classpath,$(BUILD)/lib/kit.jar $(BUILD)/jars/minimal-json.jar $(foreach j,$(call libraries,$(1)),$(BUILD)/jars/$(j).jar)) \
-	  -d $(BUILD)/classes/$(1) \
-	  $(call service_sources,$(1))
-	$(foreach j,$(call libraries,$(1)),cp $(BUILD)/jars/$(j).jar $(BUILD)/images/$(1)/lib/ &&) true
-	printf 'Main-Class: %s\nClass-Path: %s\n' '$(call main_class,$(1))' \
-	  '$(foreach j,kit minimal-json $(call libraries,$(1)),lib/$(j).jar)' >$(BUILD)/classes/$(1).mf
-	$(JDK)/bin/jar --create --file $$@ --manifest $(BUILD)/classes/$(1).mf -C $(BUILD)/classes/$(1) .
-
-$(stamps)/$(1).image: $(BUILD)/images/$(1)/service.jar $(stamps)/base.image src/Dockerfile.service
-	DOCKER_BUILDKIT=0 docker build -q --network none -f src/Dockerfile.service --build-arg BASE=$(IMAGE_PREFIX)/base:$(VERSION) \
-	  -t $(IMAGE_PREFIX)/$(1):$(VERSION) $(BUILD)/images/$(1) \
-	  >$$@ 2>$$@.log || { cat $$@.log; exit 1; }
+$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(shell find src/services/$(1) -type f)
+	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
 $(stamps)/client.image: $(wildcard src/client/*)
-	@mkdir -p $(@D)
-	DOCKER_BUILDKIT=0 docker build -q -t $(IMAGE_PREFIX)/client:$(VERSION) src/client \
-	  >$@ 2>$@.log || { cat $@.log; exit 1; }
+	$(call docker_build,$@,$(IMAGE_PREFIX)/client:$(VERSION),src/client)
 
-# wrk, the load generator of `make bench`, runs in the challenge's own network.
+# wrk, the load generator of `make bench`, runs in the challenge's own network. Its build
+# installs wrk with apt, so it needs the network.
 $(stamps)/wrk.image: tests/bench/wrk/Dockerfile
 	@mkdir -p $(@D)
-	DOCKER_BUILDKIT=0 docker build -q -t $(IMAGE_PREFIX)/wrk:$(VERSION) tests/bench/wrk \
+	docker build -q -t $(IMAGE_PREFIX)/wrk:$(VERSION) tests/bench/wrk \
 	  >$@ 2>$@.log || { cat $@.log; exit 1; }
+
+# The kit and minimal-json as the base image holds them, for the kit's own tests (tests/kit).
+$(BUILD)/lib/kit.jar: $(stamps)/base.image
+	rm -rf $(@D) && mkdir -p $(@D)
+	id=$$(docker create $(IMAGE_PREFIX)/base:$(VERSION)); rc=0; \
+	  docker cp $$id:/app/lib/. $(@D)/ >/dev/null || rc=$$?; docker rm $$id >/dev/null; exit $$rc
+	@test -s $@ && touch $@
+
+.PHONY: update-jars
+update-jars: ## Fetch with Maven the jar versions src/jars.lock names, into src/vendor/; pin their SHA-256.
+	src/build/update-jars src/jars.lock src/vendor
 
 .SECONDEXPANSION:
 
@@ -168,7 +112,7 @@ down-%: ## Stop challenge N and remove its containers and networks (volumes stay
 	$(call compose,$*) down --remove-orphans
 
 .PHONY: test
-test: build ## Build, then run every test (kit and all challenges).
+test: build $(BUILD)/lib/kit.jar ## Build, then run every test (kit and all challenges).
 	tests/run
 
 .PHONY: test-%

@@ -34,20 +34,25 @@ else ifneq ($(TLS_5),off)
 $(error TLS_5 must be on or off, not "$(TLS_5)")
 endif
 
+# keytool, run in the JDK image as this user, in the folder of the file it works on: the host
+# needs no JDK. $(call keytool,FILE,ARGS) runs keytool ARGS in FILE's folder.
+keytool = docker run --rm --network none --user "$$(id -u):$$(id -g)" \
+  -v "$(abspath $(dir $(1))):/keys" -w /keys $(JDK_IMAGE) keytool $(2)
+
 # One EC key (P-256), valid a year, for the names a client on this machine uses. The password
 # file and the keystore are readable by all (644) in a folder only its owner can enter (700),
 # as the API keys above: the gateway reads them as user 10001.
 $(TLS_KEYSTORE_5):
-	@test -n "$(JDK)" || src/build/find-jdk >/dev/null
 	@rm -f $@ $@.password
 	$(call random_secret,$@.password,644,32)
-	@(umask 022 && $(JDK)/bin/keytool -genkeypair -alias gateway -keyalg EC -groupname secp256r1 \
-	  -validity 365 -dname CN=localhost -ext SAN=dns:localhost,ip:127.0.0.1,ip:::1 \
-	  -storetype PKCS12 -keystore $@ -storepass:file $@.password 2>&1 | grep -Ev '^(Generating|\s*for: )' || true)
-	@test -s $@
+	@$(call keytool,$@,-genkeypair -alias gateway -keyalg EC -groupname secp256r1 \
+	  -validity 365 -dname CN=localhost -ext SAN=dns:localhost$(comma)ip:127.0.0.1$(comma)ip:::1 \
+	  -storetype PKCS12 -keystore $(notdir $@) -storepass:file $(notdir $@).password) 2>&1 \
+	  | grep -Ev '^(Generating|\s*for: )' || true
+	@test -s $@ && chmod 644 $@
 	@echo "generated $@ (ignored by git): the gateway's TLS key and self-signed certificate"
 
 $(TLS_CERT_5): $(TLS_KEYSTORE_5)
-	@$(JDK)/bin/keytool -exportcert -rfc -alias gateway -keystore $< -storepass:file $<.password \
-	  -file $@ >/dev/null 2>&1 && test -s $@
+	@$(call keytool,$<,-exportcert -rfc -alias gateway -keystore $(notdir $<) \
+	  -storepass:file $(notdir $<).password) >$@ 2>/dev/null && test -s $@
 	@echo "generated $@: trust it with curl --cacert $@ (or export CURL_CA_BUNDLE=$(abspath $@))"

@@ -1,5 +1,8 @@
-# The service kit, on the host's JVM (no Docker): routing, the error shape, request ids, body
-# limits, health, metrics, configuration errors and graceful shutdown.
+# The service kit, on a JVM outside Docker's images: routing, the error shape, request ids,
+# body limits, health, metrics, configuration errors and graceful shutdown. The kit is the one
+# the base image holds (build/lib/, `make build/lib/kit.jar`). The fixture runs on this
+# machine's JDK when src/build/find-jdk finds one, otherwise (or with KIT_JDK=image) in the
+# JDK image, through tests/kit/docker-java: `make test` needs no JDK here.
 
 start_fixture() {  # start_fixture [ENV=VALUE...]: starts the fixture; sets PID, URL, LOG
   PORT=$(free_port) URL=http://127.0.0.1:$PORT
@@ -10,13 +13,29 @@ start_fixture() {  # start_fixture [ENV=VALUE...]: starts the fixture; sets PID,
 }
 
 FIXTURE_CLASSES=$ROOT/build/test-classes/kit
-CP="$ROOT/build/lib/kit.jar:$ROOT/build/jars/minimal-json.jar:$FIXTURE_CLASSES"
+CP="$ROOT/build/lib/kit.jar:$ROOT/build/lib/minimal-json.jar:$FIXTURE_CLASSES"
+JDK_IMAGE=eclipse-temurin:25-jdk
 
 setup() {
-  JDK=$("$ROOT/src/build/find-jdk")
-  test -f "$ROOT/build/lib/kit.jar" || fail "build/lib/kit.jar missing: run 'make build'"
-  "$JDK/bin/javac" -d "$FIXTURE_CLASSES" -cp "$CP" "$TESTS_DIR/kit/Fixture.java"
-  echo "JAVA=$JDK/bin/java" >"$FIXTURE_CLASSES/java.env"
+  test -f "$ROOT/build/lib/kit.jar" || fail "build/lib/kit.jar missing: run 'make build/lib/kit.jar'"
+  rm -rf "$FIXTURE_CLASSES" && mkdir -p "$FIXTURE_CLASSES"
+  local jdk
+  if [ "${KIT_JDK:-}" != image ] && jdk=$("$ROOT/src/build/find-jdk"); then
+    "$jdk/bin/javac" -d "$FIXTURE_CLASSES" -cp "$CP" "$TESTS_DIR/kit/Fixture.java"
+    echo "JAVA=$jdk/bin/java" >"$FIXTURE_CLASSES/java.env"
+  else
+    echo "no JDK on this machine (or KIT_JDK=image): the fixture runs in $JDK_IMAGE"
+    docker run --rm --network none --user "$(id -u):$(id -g)" -v "$ROOT/build:$ROOT/build" \
+      -v "$TESTS_DIR/kit:$TESTS_DIR/kit:ro" "$JDK_IMAGE" \
+      javac -d "$FIXTURE_CLASSES" -cp "$CP" "$TESTS_DIR/kit/Fixture.java"
+    echo "JAVA=$TESTS_DIR/kit/docker-java" >"$FIXTURE_CLASSES/java.env"
+  fi
+}
+
+# Fixtures the tests left running in the JDK image (a test's own trap stops its fixture).
+teardown() {
+  local left; left=$(docker ps -aq --filter "label=desafios.kit-suite=$ROOT")
+  [ -z "$left" ] || docker rm -f $left >/dev/null
 }
 
 # Every test gets a fresh fixture; stopped when the test's subshell exits.
