@@ -75,6 +75,27 @@ wait_for() {
   done
 }
 
+# bounded SECONDS COMMAND...: runs COMMAND, which must end by itself within SECONDS (such as a
+# service that must refuse to start). Sets OUT (its standard output and error) and RC (its
+# exit status). Still running after SECONDS, it is killed and the test fails, saying so.
+bounded() {
+  local limit=$1; shift
+  RC=0
+  OUT=$(timeout -k 5 "$limit" "$@" 2>&1) || RC=$?
+  case $RC in
+    124|137) failed "still running after ${limit}s, killed (it must end by itself): $*" ;;
+  esac
+}
+
+# docker_run_bounded SECONDS DOCKER_RUN_ARGS...: `docker run --rm` of a container that must
+# end by itself within SECONDS, as `bounded`; one still running then is removed.
+docker_run_bounded() {
+  local limit=$1 name; shift
+  name="test-run-${TEST_RUN_ID:-$$}-$RANDOM$RANDOM"
+  bounded "$limit" docker run --rm --name "$name" --label "test.run=${TEST_RUN_ID:-$$}" "$@" \
+    || { docker rm -f "$name" >/dev/null 2>&1; return 1; }
+}
+
 # now_ms: milliseconds since the epoch, for measuring how long something took.
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 

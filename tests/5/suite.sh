@@ -409,13 +409,10 @@ test_malformed_routes_file_stops_the_gateway() {
   for case in "bad.conf:3: upstream \"products-service\" must be host:port" \
       "typo.conf:1: unknown option \"timout=2s\" (expected timeout=, rewrite=, max-body=, writes=, rate= or burst=)"; do
     file=${case%%:*} rest=${case#*:}
-    set +e
-    out=$(docker run --rm --network none -v "$TMP/$file:/etc/gateway/routes.conf:ro" \
-      "$IMAGE_PREFIX/gateway:$VERSION" 2>&1)
-    rc=$?
-    set -e
-    expect_eq 2 "$rc" "exit status for $file"
+    docker_run_bounded 30 --network none -v "$TMP/$file:/etc/gateway/routes.conf:ro" \
+      "$IMAGE_PREFIX/gateway:$VERSION"
+    expect_eq 2 "$RC" "exit status for $file"
     expect_eq "cannot start: routes file /etc/gateway/routes.conf line ${rest%%:*}:${rest#*:}" \
-      "$(jq -r 'select(.level == "error") | .msg' <<<"$out")" "message for $file"
+      "$(jq -r 'select(.level == "error") | .msg' <<<"$OUT")" "message for $file"
   done
 }

@@ -132,12 +132,10 @@ test_health_ready_and_metrics() {
 
 test_bad_configuration_stops_with_a_clear_message() {
   source "$FIXTURE_CLASSES/java.env"
-  set +e
-  out=$(PORT=eighty "$JAVA" -cp "$CP" Fixture 2>&1); rc=$?
-  set -e
-  expect_eq 2 "$rc" "exit status"
+  bounded 20 env PORT=eighty "$JAVA" -cp "$CP" Fixture
+  expect_eq 2 "$RC" "exit status"
   expect_eq 'invalid configuration: PORT="eighty": expected an integer from 1 to 65535' \
-    "$(jq -r .msg <<<"$out")" "logged message"
+    "$(jq -r .msg <<<"$OUT")" "logged message"
 }
 
 # refused URL: a new connection to URL is refused (curl's exit status 7), at once.
