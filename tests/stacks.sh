@@ -71,18 +71,23 @@ catalog_reads_postgres() { curl -sf -H 'Cache-Control: no-cache' "$(url 3)/produ
 gateway_up() { [ "$(curl -sf "$(url 5)/health" | jq -r .status)" = up ]; }
 
 # snapshot N: challenge N's stored data, read through its list endpoints (challenge 3's from
-# PostgreSQL itself: no-cache).
+# PostgreSQL itself: no-cache). A list that cannot be read fails the snapshot and marks the
+# test failed (lib.sh's `failed`), wherever it was called: two failed reads must never
+# compare equal as "data unchanged".
 snapshot() {
-  case $1 in
-    1) echo "stateless" ;;
-    3) list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache' | jq -c .data ;;
-    4) list "$(url 4)/profiles" | jq -c .profiles ;;
-    5) list "$(url 5)/users?limit=100" | jq -c '[.total, .items]'
-       list "$(url 5)/products?limit=100" | jq -c '[.total, .items]' ;;
-  esac
+  local n=$1 a='' b=''
+  case $n in
+    1) echo stateless ;;
+    3) a=$(list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache') \
+         && jq -ce .data <<<"$a" ;;
+    4) a=$(list "$(url 4)/profiles") && jq -ce .profiles <<<"$a" ;;
+    5) a=$(list "$(url 5)/users?limit=100") && b=$(list "$(url 5)/products?limit=100") \
+         && jq -ce '[.total, .items]' <<<"$a" && jq -ce '[.total, .items]' <<<"$b" ;;
+    *) false ;;
+  esac || failed "cannot read the data of challenge $n: ${a:0:150} ${b:0:150}"
 }
-# list URL [CURL_ARGS...]: the body of a 200 answer, or a line that says what came instead.
-list() { curl -sS --fail-with-body --max-time 10 "$@" || echo '{"not":"a 200 answer"}'; }
+# list URL [CURL_ARGS...]: the body of a 200 answer; fails on anything else.
+list() { curl -sS --fail-with-body --max-time 10 "$@"; }
 
 # down_within_3s N: `docker compose down` of challenge N takes 3 s at most (its services stop
 # on SIGTERM at once, PostgreSQL with a fast shutdown; the compose files give them 3 s before
