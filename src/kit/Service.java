@@ -279,8 +279,11 @@ public final class Service {
                 .add("jvm", jvmView()));
     }
 
-    /** The container's limits as this JVM sees them (cgroups), for `make explain-N`. */
-    private static JsonObject jvmView() {
+    /**
+     * The container's limits as this JVM sees them (cgroups), for `make explain-N`: the "jvm"
+     * object of every service's {@code /health}, a service's own included.
+     */
+    public static JsonObject jvmView() {
         Runtime runtime = Runtime.getRuntime();
         return Json.object()
                 .add("available_processors", runtime.availableProcessors())
