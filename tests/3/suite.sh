@@ -248,12 +248,18 @@ test_concurrent_misses_of_one_key_make_one_query() {
   expect_eq $((collapsed + shared)) "$(metric catalog_single_flight_collapsed_total)" "collapsed"
 }
 
+# REDIS_ALLOWANCE_MS: what a loaded two-core machine may add to Redis' 250 ms timeout before
+# the catalog's thread runs again (the README's promise: Redis costs an answer at most 250 ms).
+REDIS_ALLOWANCE_MS=100
+
 test_redis_stopped_reads_bypass_to_postgres() {
   trap 'stack start redis >/dev/null 2>&1' EXIT
   stack stop redis
   for attempt in 1 2 3; do
     get /products/3
     expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "read $attempt"
+    expect_le $((250 + REDIS_ALLOWANCE_MS)) "$(json .timings_ms.redis)" \
+      "ms spent on Redis in read $attempt"
     expect_le 500 "$MS" "ms for read $attempt"
   done
   expect_match '^catalog; fwd=bypass$' "$(header cache-status)"
@@ -263,7 +269,13 @@ test_redis_stopped_reads_bypass_to_postgres() {
   send PUT /products/3 "$(product MN-303 '27-inch monitor' 119900 5)"
   expect_eq "200 true" "$STATUS $(json .cache.invalidation_pending)" "write while Redis is down"
   stack start redis
+  started=$(now_ms)
   wait_for 10 "the cache in use again" x_cache_is MISS /products/3
+  took=$(( $(now_ms) - started ))
+  echo "report: the catalog used Redis again $took ms after it started"
+  # The README's "notices within 2 s" (its probe's longest pause), and 1 s for Redis to start
+  # listening on a busy machine.
+  expect_le 3000 "$took" "ms until the catalog used the restarted Redis"
   get /products/3
   expect_eq "HIT 119900" "$(header x-cache) $(json .data.price_cents)"
   expect_eq 200 "$(ready_status)" "/ready"
@@ -277,9 +289,16 @@ test_redis_paused_reads_bypass_quickly_and_nothing_stale_returns() {
   stack pause redis
   get /products/4
   expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "first read while paused"
-  expect_le 1000 "$MS" "ms for the first read (Redis' 250 ms timeout)"
+  echo "report: first read while Redis is paused: $(json .timings_ms.redis) ms on Redis," \
+    "$MS ms in all"
+  # The first read waits for Redis' timeout once: 250 ms, no more.
+  expect_le $((250 + REDIS_ALLOWANCE_MS)) "$(json .timings_ms.redis)" \
+    "ms spent on Redis in the first read (its 250 ms timeout)"
+  expect_le 1000 "$MS" "ms for the first read"
   get /products/4
   expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "second read"
+  expect_le $((250 + REDIS_ALLOWANCE_MS)) "$(json .timings_ms.redis)" \
+    "ms spent on Redis in the second read"
   expect_le 500 "$MS" "ms for the second read (Redis known down)"
   # This write cannot delete the cached copy now: it must be deleted before the cache is used.
   send PUT /products/4 "$(product HS-404 'Noise-cancelling headset' 54900 8)"
