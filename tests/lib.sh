@@ -96,6 +96,20 @@ docker_run_bounded() {
     || { docker rm -f "$name" >/dev/null 2>&1; return 1; }
 }
 
+# freeze CONTAINER...: `docker pause`, tried up to 3 times per container: on a loaded machine
+# the kernel's freezer may give up on a task that does not stop in time ("unable to freeze").
+freeze() {
+  local c try
+  for c in "$@"; do
+    for try in 1 2 3; do
+      docker pause "$c" >/dev/null && continue 2
+      [ "$(docker inspect -f '{{.State.Paused}}' "$c")" = true ] && continue 2
+      sleep 0.5
+    done
+    failed "could not pause container $c"; return 1
+  done
+}
+
 # now_ms: milliseconds since the epoch, for measuring how long something took.
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 

@@ -286,7 +286,7 @@ test_redis_paused_reads_bypass_quickly_and_nothing_stale_returns() {
   get /products/4
   get /products/4
   expect_eq "HIT 59900" "$(header x-cache) $(json .data.price_cents)"
-  stack pause redis
+  freeze "$(container redis)"
   get /products/4
   expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "first read while paused"
   echo "report: first read while Redis is paused: $(json .timings_ms.redis) ms on Redis," \
@@ -334,7 +334,7 @@ test_postgres_stopped_hits_survive_and_misses_are_503_fast() {
 test_postgres_paused_misses_are_503_within_a_second() {
   trap 'stack unpause postgres >/dev/null 2>&1' EXIT
   get /products/7
-  stack pause postgres
+  freeze "$(container postgres)"
   get /products/7
   expect_eq "200 HIT" "$STATUS $(header x-cache)" "cached item with PostgreSQL paused"
   for attempt in 1 2 3; do

@@ -157,7 +157,7 @@ test_a_stopped_b_answers_503_within_1s() {
 }
 
 test_a_paused_b_answers_504_within_its_timeout() {
-  compose pause service-a
+  freeze "$(container service-a)"
   trap 'compose unpause service-a' EXIT
   timed_get /profiles/1
   expect_problem 504
@@ -173,7 +173,7 @@ test_a_paused_b_answers_504_within_its_timeout() {
 test_breaker_opens_and_answers_503_at_once() {
   # A black hole makes each call wait out the timeout, until 5 failures in a row open the
   # breaker. A stays paused for the next test.
-  compose pause service-a
+  freeze "$(container service-a)"
   for n in 1 2 3 4 5 6; do
     timed_get /profiles/1
     [ "$(json .type)" = /problems/circuit-open ] && break
@@ -297,7 +297,7 @@ test_every_replica_answers_when_a_is_scaled_to_3() {
 
 test_a_retry_goes_to_another_replica() {
   paused=$(container service-a 2)
-  docker pause "$paused" >/dev/null
+  freeze "$paused"
   trap 'docker unpause "$paused" >/dev/null' EXIT
   before=$(metric upstream_retries_total)
   # Round robin reaches the paused replica within 3 calls; the retry of that call goes to

@@ -140,7 +140,7 @@ inject() {
   local c; c=$(stack "$2" ps -q "$3")
   case $1 in
     kill) docker kill "$c" >/dev/null ;;
-    pause) docker pause "$c" >/dev/null ;;
+    pause) freeze "$c" ;;
     cut)
       local network; network="$(stack_name "$2")_$(var NETWORK "$2")"
       docker inspect -f "{{range (index .NetworkSettings.Networks \"$network\").Aliases}}{{.}} \
