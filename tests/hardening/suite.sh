@@ -235,6 +235,33 @@ bad_input() {
   return "$status"
 }
 
+# expects_counted CONDITION: how many cases of the table meet CONDITION, an awk condition on
+# e, their EXPECT column.
+expects_counted() {
+  awk "!/^#/ && NF { e = \$5; if ($1) n++ } END { print n + 0 }" "$TESTS_DIR/hardening/cases"
+}
+
+# The README says what each kind of case gets, with numbers: they must be the table's.
+test_the_readme_counts_the_table_as_it_is() {
+  local readme total problems bare bare_501 closed
+  readme=$(tr '\n' ' ' <"$ROOT/README.md" | tr -s ' ')
+  total=$(expects_counted 1)
+  problems=$(expects_counted 'e ~ /^4[0-9][0-9]$/')
+  bare=$(expects_counted 'e == "jdk:400" || e == "jdk:404"')
+  bare_501=$(expects_counted 'e == "jdk:501"')
+  closed=$(expects_counted 'e == "jdk:closed"')
+  echo "report: $total cases: $problems problems, $bare + $bare_501 bare answers, $closed closed"
+  expect_eq "$total" "$((problems + bare + bare_501 + closed))" \
+    "cases that expect a 4xx problem, a bare 400, 404 or 501, or a closed connection"
+  for claim in "a table of $total bad requests" \
+      "$problems must get the service's own 4xx problem" \
+      "$((bare + bare_501)) never reach the service's code" \
+      "$bare a 400 or 404 and $bare_501 a 501" \
+      "$closed, with too many or too large header lines"; do
+    [[ $readme == *"$claim"* ]] || fail "README.md does not say: $claim"
+  done
+}
+
 test_1_oversized_requests_are_refused() { bad_input 1 limits; }
 test_1_malformed_requests_and_wrong_methods_are_refused() { bad_input 1 protocol; }
 test_3_malformed_json_and_bad_values_are_400() { bad_input 3 values; }
