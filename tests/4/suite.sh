@@ -227,7 +227,9 @@ test_a_restarted_b_recovers_by_itself() {
 
 # B's /ready check of A, as B words it.
 ready_check() { curl -sS "$URL/ready" | jq -r '.checks["service-a"]'; }
-broken_a_reached() { [[ $(ready_check) == *"answered 404 with a body that is not a JSON object" ]]; }
+broken_a_reached() {
+  [[ $(ready_check) == *"answered 404 with a body that is not a JSON object" ]]
+}
 
 test_a_broken_answer_is_a_502() {
   # A stops and a stand-in takes its name on users-net; B finds it once its cached name

@@ -101,8 +101,8 @@ test_only_the_gateway_is_published_and_the_services_unreachable() {
     "front and back internal"
   for service in users-service products-service; do
     expect_eq "${COMPOSE_PROJECT_NAME}_back" "$(docker inspect -f \
-      '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}' "$(container "$service")" \
-      | xargs)" "networks of $service"
+      '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}' \
+      "$(container "$service")" | xargs)" "networks of $service"
   done
   # From front, where the published port leads, the services have no name and no route...
   local users_ip out

@@ -41,10 +41,16 @@ started_here() {
 # project_objects N [KIND...]: the containers, networks and volumes of project challenge-N.
 project_objects() {
   local label="label=com.docker.compose.project=challenge-$1" kinds=${*:2}
-  [[ ${kinds:-container} == *container* ]] && docker ps -a --filter "$label" --format 'container {{.Names}}'
-  [[ ${kinds:-network} == *network* ]] && docker network ls --filter "$label" --format 'network {{.Name}}'
-  [[ ${kinds:-volume} == *volume* ]] && docker volume ls --filter "$label" --format 'volume {{.Name}}'
-  true
+  kinds=${kinds:-container network volume}
+  if [[ $kinds == *container* ]]; then
+    docker ps -a --filter "$label" --format 'container {{.Names}}'
+  fi
+  if [[ $kinds == *network* ]]; then
+    docker network ls --filter "$label" --format 'network {{.Name}}'
+  fi
+  if [[ $kinds == *volume* ]]; then
+    docker volume ls --filter "$label" --format 'volume {{.Name}}'
+  fi
 }
 
 # run_shows_try N: `make run-N` succeeds and ends with what challenges/N/try.txt says.
@@ -60,7 +66,8 @@ run_shows_try() {
 down_leaves() {
   mk "down-$1"
   expect_eq 0 "$RC" "exit status of make down-$1" || { tail -20 <<<"$OUT"; return 1; }
-  expect_eq "" "$(project_objects "$1" container network)" "containers and networks after down-$1"
+  expect_eq "" "$(project_objects "$1" container network)" \
+    "containers and networks after down-$1" || return
   expect_eq "$2" "$(project_objects "$1" volume | sed 's/^volume //' | paste -sd' ')" \
     "volumes after down-$1"
 }

@@ -65,8 +65,8 @@ within_limit() { expect_le "$(awk -v s="$(var LIMIT "$1")" 'BEGIN { print s * 10
 # within challenge N's limit.
 explained() {
   expect_match '^5[0-9][0-9]$' "$STATUS" "status" || { echo "body: $BODY"; return 1; }
-  expect_problem "$STATUS"
-  expect_match "$2" "$(json .detail)" "detail"
+  expect_problem "$STATUS" || return
+  expect_match "$2" "$(json .detail)" "detail" || return
   within_limit "$1" "a failure"
 }
 
@@ -130,7 +130,8 @@ judge_load() {
   expect_eq "" "$(head -3 <<<"$other")" "answers that are neither 2xx nor an explained 5xx" \
     || return
   expect_eq "" "$(head -3 <<<"$slow")" "answers slower than $limit s" || return
-  expect_ge "$MIN_DURING" "$(grep -c . <<<"$during" || true)" "requests under way during the fault" \
+  expect_ge "$MIN_DURING" "$(grep -c . <<<"$during" || true)" \
+    "requests under way during the fault" \
     || return
   expect_ge 1 "$shown" "requests during the fault that show it ($shows)"
 }
@@ -216,15 +217,15 @@ RECOVERY_5_users_service=20 RECOVERY_5_products_service=20
 # is a 503 that names it, and /ready says which dependency is down.
 during_3_postgres() {
   ask 3 /products/1
-  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product"
-  within_limit 3 "a cached product"
+  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product" || return
+  within_limit 3 "a cached product" || return
   for _ in 1 2 3; do
     ask 3 /products/2 -H 'Cache-Control: no-cache'
-    explained 3 "$1"
-    expect_eq 1 "$(header retry-after)" "Retry-After"
+    explained 3 "$1" || return
+    expect_eq 1 "$(header retry-after)" "Retry-After" || return
   done
   ask 3 /ready
-  expect_eq 503 "$STATUS" "/ready"
+  expect_eq 503 "$STATUS" "/ready" || return
   expect_match '^down: ' "$(json .checks.postgres)" "/ready's postgres check"
 }
 recovered_3_postgres() {
@@ -253,11 +254,11 @@ test_3_postgres_cut_off() {
 during_3_redis() {
   for _ in 1 2 3; do
     ask 3 /products/3
-    expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "a read"
-    within_limit 3 "a read"
+    expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "a read" || return
+    within_limit 3 "a read" || return
   done
   ask 3 /ready
-  expect_eq 503 "$STATUS" "/ready"
+  expect_eq 503 "$STATUS" "/ready" || return
   expect_match '^down: ' "$(json .checks.redis)" "/ready's redis check"
 }
 recovered_3_redis() {
@@ -274,10 +275,10 @@ test_3_redis_cut_off() { fault cut 3 redis Redis /products/3; }
 during_4_service_a() {
   for _ in 1 2 3; do
     ask 4 /profiles/1
-    explained 4 "$1"
+    explained 4 "$1" || return
   done
   ask 4 /ready
-  expect_eq 503 "$STATUS" "/ready"
+  expect_eq 503 "$STATUS" "/ready" || return
   expect_match '^down: ' "$(json '.checks["service-a"]')" "/ready's service-a check"
 }
 recovered_4_service_a() {
@@ -295,12 +296,13 @@ during_5_products_service() { upstream_gone products products-service users "$1"
 upstream_gone() {
   local part=$1 service=$2 other=$3
   ask 5 "/$part/1"
-  explained 5 "$4"
+  explained 5 "$4" || return
   ask 5 /api/overview
-  expect_eq "200 true $part" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" "overview"
-  within_limit 5 "the overview"
+  expect_eq "200 true $part" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" "overview" \
+    || return
+  within_limit 5 "the overview" || return
   ask 5 "/$other/1"
-  expect_eq 200 "$STATUS" "/$other/1 while $service is gone"
+  expect_eq 200 "$STATUS" "/$other/1 while $service is gone" || return
   within_limit 5 "/$other/1"
 }
 recovered_5_users_service() {
