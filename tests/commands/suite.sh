@@ -129,6 +129,9 @@ test_2_reset_deletes_the_volume() {
 test_3_run_answers_on_8083_and_down_keeps_its_volume() {
   usable 3
   run_shows_try 3
+  # Healthy is /health (the catalog runs); it reaches PostgreSQL and Redis in the background,
+  # and says so on /ready.
+  wait_for 30 "the catalog ready" curl -sf http://127.0.0.1:8083/ready
   http GET http://127.0.0.1:8083/products/1
   expect_eq "200 KB-101" "$STATUS $(json .data.sku)" "GET /products/1 on 127.0.0.1:8083"
   down_leaves 3 challenge-3_pg-data
