@@ -32,8 +32,9 @@ final class AccessLog extends Filter {
             String method = exchange.getRequestMethod();
             metrics.record(label, method, status, seconds);
             if (!label.equals("/health")) { // healthchecks every few seconds would drown the log
-                Log.info("request", "method", method,
-                        "path", exchange.getRequestURI().getRawPath(), "status", status,
+                Log.info("request", "method", HttpMethods.label(method),
+                        "path", exchange.getRequestURI().getRawPath(),
+                        "status", status,
                         "ms", Math.round(seconds * 10_000) / 10.0,
                         "request_id", RequestId.current());
             }

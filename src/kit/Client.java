@@ -3,6 +3,7 @@ package kit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -44,6 +45,14 @@ public final class Client {
                 .sslParameters(new SSLParameters())
                 .executor(executor)
                 .build();
+    }
+
+    /**
+     * An answer's body as UTF-8 text, failed (an IOException) once it passes {@code maxBytes}:
+     * a dependency that sends without end must not fill the caller's heap.
+     */
+    public static HttpResponse.BodyHandler<String> textUpTo(int maxBytes) {
+        return info -> new BoundedText(maxBytes);
     }
 
     /** A request to {@code uri} that must be answered within {@code timeout}, with the id. */

@@ -13,8 +13,8 @@ final class JdkDefaults {
         // Without TCP_NODELAY, responses of about 9-20 KB stall ~40 ms on keep-alive
         // connections (Nagle's algorithm meets delayed ACKs).
         setIfAbsent("sun.net.httpserver.nodelay", "true");
-        // A slow or silent client may not hold a connection forever (values in seconds).
-        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        // A client that stops reading its answer may not hold a connection forever (seconds);
+        // the bounds on requests are in Limits.
         setIfAbsent("sun.net.httpserver.maxRspTime", "60");
         setIfAbsent("sun.net.httpserver.idleInterval", "30");
         // Our clients drop pooled connections before a server's 30 s idle timeout closes

@@ -11,6 +11,9 @@ import java.time.Instant;
  * written by {@link LogWriter}, never by the caller's thread.
  */
 public final class Log {
+    /** The longest value a line carries whole. */
+    static final int MAX_VALUE_CHARS = 1024;
+
     private Log() {}
 
     /** Logs {@code message} with alternating field names and values. */
@@ -30,9 +33,9 @@ public final class Log {
         JsonObject line = Json.object()
                 .add("time", Instant.now().toString())
                 .add("level", level)
-                .add("msg", message);
+                .add("msg", capped(message));
         for (int i = 0; i + 1 < fields.length; i += 2) {
-            line.add(String.valueOf(fields[i]), toJson(fields[i + 1]));
+            line.add(capped(String.valueOf(fields[i])), toJson(fields[i + 1]));
         }
         // Every line written while handling a request carries its id, so one grep finds all.
         String id = RequestId.current();
@@ -52,6 +55,15 @@ public final class Log {
         if (value instanceof Long n) return Json.value(n);
         if (value instanceof Double n) return Json.value(n);
         if (value instanceof Boolean b) return Json.value(b);
-        return Json.value(String.valueOf(value));
+        return Json.value(capped(String.valueOf(value)));
+    }
+
+    /**
+     * A value cut to {@link #MAX_VALUE_CHARS}: log lines carry error texts and client input,
+     * and one line must not take the room of thousands.
+     */
+    private static String capped(String text) {
+        if (text.length() <= MAX_VALUE_CHARS) return text;
+        return text.substring(0, MAX_VALUE_CHARS) + "…(" + text.length() + " chars)";
     }
 }

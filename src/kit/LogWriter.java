@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * make a request wait, and the next line written says how many were lost.
  */
 final class LogWriter {
-    /** About 2.5 MB of lines at most: seconds of logging at full load. */
+    /** Lines queued at most: seconds of logging at full load. */
     static final int CAPACITY = 10_000;
+    /** Characters queued at most, whatever the lines' lengths. */
+    static final long CAPACITY_CHARS = 2 << 20;
     /**
      * After a write, the writer lets lines gather this long before it looks again. While it
      * sleeps, queuing a line wakes nobody: under load one wake-up per batch, not per request
@@ -35,6 +37,7 @@ final class LogWriter {
     private static final AtomicLong QUEUED = new AtomicLong();
     private static final AtomicLong WRITTEN = new AtomicLong();
     private static final AtomicLong DROPPED = new AtomicLong();
+    private static final AtomicLong QUEUED_CHARS = new AtomicLong();
 
     static {
         Thread.ofPlatform().daemon().name("log-writer").start(LogWriter::drain);
@@ -44,8 +47,12 @@ final class LogWriter {
 
     /** Queues one line (without its line end); drops it if the queue is full. */
     static void write(String line) {
-        if (QUEUE.offer(line)) QUEUED.incrementAndGet();
-        else DROPPED.incrementAndGet();
+        if (QUEUED_CHARS.addAndGet(line.length()) <= CAPACITY_CHARS && QUEUE.offer(line)) {
+            QUEUED.incrementAndGet();
+            return;
+        }
+        QUEUED_CHARS.addAndGet(-line.length());
+        DROPPED.incrementAndGet();
     }
 
     /** Lines lost to a full queue since the start. */
@@ -68,12 +75,16 @@ final class LogWriter {
         StringBuilder batch = new StringBuilder(16 * 1024);
         while (true) {
             try {
-                batch.append(QUEUE.take()).append('\n');
+                String first = QUEUE.take();
+                batch.append(first).append('\n');
                 long lines = 1;
+                long chars = first.length();
                 for (String line; batch.length() < BATCH_BYTES && (line = QUEUE.poll()) != null; ) {
                     batch.append(line).append('\n');
                     lines++;
+                    chars += line.length();
                 }
+                QUEUED_CHARS.addAndGet(-chars);
                 long drops = DROPPED.get();
                 if (drops > reportedDrops) {
                     batch.append("{\"level\":\"warn\",\"msg\":\"log lines dropped\",\"total\":")
@@ -88,6 +99,7 @@ final class LogWriter {
             } catch (IOException e) {
                 // Standard output is gone (a closed pipe): nobody is left to read the lines.
                 QUEUE.clear();
+                QUEUED_CHARS.set(0);
                 WRITTEN.set(QUEUED.get());
             } finally {
                 batch.setLength(0);

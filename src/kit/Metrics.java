@@ -9,13 +9,17 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Counters, gauges and the request latency histogram of one service, exposed on
- * {@code GET /metrics} in the Prometheus text format. Labels are route patterns, never raw
- * paths, so the number of series stays bounded whatever clients send.
+ * {@code GET /metrics} in the Prometheus text format. Label values come from bounded sets
+ * (route patterns, known methods, status codes, names in the code), never from raw client text,
+ * and the request series stop growing at {@link #MAX_SERIES}: whatever clients send, the page
+ * stays small and valid.
  */
 public final class Metrics {
     private static final double[] BUCKETS = {
         0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
     };
+    /** Request series kept at most; a request that would start another is counted apart. */
+    public static final int MAX_SERIES = 2000;
 
     /** A monotonically increasing count. */
     public static final class Counter {
@@ -25,16 +29,18 @@ public final class Metrics {
             value.increment();
         }
 
-        public void add(long n) {
-            value.add(n);
-        }
-
         public long get() {
             return value.sum();
         }
     }
 
-    private record Described(String help, String type) {}
+    /** The series of one metric name: label text (e.g. {@code reason="x"}, or "") to value. */
+    private record Family(String help, String type, Map<String, Counter> counters,
+            Map<String, DoubleSupplier> gauges) {
+        Family(String help, String type) {
+            this(help, type, new ConcurrentSkipListMap<>(), new ConcurrentSkipListMap<>());
+        }
+    }
 
     private static final class Histogram {
         final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
@@ -52,61 +58,121 @@ public final class Metrics {
         }
     }
 
-    private final Map<String, Described> described = new ConcurrentSkipListMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, Family> families = new ConcurrentSkipListMap<>();
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final Counter overflow = counter("http_requests_unlabelled_total",
+            "Requests counted without labels because " + MAX_SERIES + " series exist.");
 
     /** The counter {@code name} (created on first use), e.g. {@code db_queries_total}. */
     public Counter counter(String name, String help) {
-        described.putIfAbsent(name, new Described(help, "counter"));
-        return counters.computeIfAbsent(name, n -> new Counter());
+        return family(name, help, "counter").counters()
+                .computeIfAbsent("", l -> new Counter());
+    }
+
+    /**
+     * One series of the counter family {@code name}, by label names and values in turn, e.g.
+     * {@code counter(name, help, "route", "/users", "reason", "timeout")}. The caller keeps the
+     * values to a bounded set.
+     */
+    public Counter counter(String name, String help, String... labelsAndValues) {
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i + 1 < labelsAndValues.length; i += 2) {
+            if (i > 0) labels.append(',');
+            labels.append(labels(labelsAndValues[i], labelsAndValues[i + 1]));
+        }
+        return family(name, help, "counter").counters()
+                .computeIfAbsent(labels.toString(), l -> new Counter());
     }
 
     /** A gauge read when metrics are scraped, e.g. a pool's idle connections. */
     public void gauge(String name, String help, DoubleSupplier value) {
-        described.putIfAbsent(name, new Described(help, "gauge"));
-        gauges.put(name, value);
+        family(name, help, "gauge").gauges().put("", value);
     }
 
-    /** Counts one handled request and its latency. */
+    /** A status code as a label value: the code, or "other" outside 100-599. */
+    public static String status(int status) {
+        return status >= 100 && status <= 599 ? Integer.toString(status) : "other";
+    }
+
+    /** Counts one handled request and its latency (the route is a pattern, never a path). */
     void record(String route, String method, int status, double seconds) {
-        String key = "http_requests_total{route=\"" + route + "\",method=\"" + method
-                + "\",status=\"" + status + "\"}";
-        counters.computeIfAbsent(key, k -> new Counter()).inc();
+        String key = labels("route", route) + "," + labels("method", HttpMethods.label(method))
+                + "," + labels("status", status(status));
+        Counter counter = requests.get(key);
+        if (counter == null) {
+            if (requests.size() >= MAX_SERIES) {
+                overflow.inc();
+                return;
+            }
+            counter = requests.computeIfAbsent(key, k -> new Counter());
+        }
+        counter.inc();
         latency.computeIfAbsent(route, r -> new Histogram()).observe(seconds);
+    }
+
+    /** {@code name="value"}, the value escaped as the text format requires. */
+    public static String labels(String name, String value) {
+        StringBuilder out = new StringBuilder(name).append("=\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     /** The Prometheus text exposition of everything recorded so far. */
     public String scrape() {
         StringBuilder out = new StringBuilder();
-        out.append("# HELP http_requests_total Requests handled, by route, method and status.\n")
-                .append("# TYPE http_requests_total counter\n");
-        new TreeMap<>(counters).forEach((key, counter) -> {
-            if (key.startsWith("http_requests_total{")) line(out, key, counter.get());
-        });
-        out.append("# HELP http_request_duration_seconds Time to handle a request, by route.\n")
-                .append("# TYPE http_request_duration_seconds histogram\n");
+        header(out, "http_requests_total", "Requests handled, by route, method and status.",
+                "counter");
+        new TreeMap<>(requests).forEach((labels, counter) ->
+                line(out, "http_requests_total{" + labels + "}", counter.get()));
+        header(out, "http_request_duration_seconds", "Time to handle a request, by route.",
+                "histogram");
         new TreeMap<>(latency).forEach((route, histogram) -> histogram(out, route, histogram));
-        described.forEach((name, d) -> {
-            out.append("# HELP ").append(name).append(' ').append(d.help()).append('\n')
-                    .append("# TYPE ").append(name).append(' ').append(d.type()).append('\n');
-            if (d.type().equals("counter")) line(out, name, counters.get(name).get());
-            else line(out, name, gauges.get(name).getAsDouble());
+        families.forEach((name, family) -> {
+            header(out, name, family.help(), family.type());
+            family.counters().forEach((labels, c) -> line(out, series(name, labels), c.get()));
+            family.gauges().forEach((labels, g) ->
+                    line(out, series(name, labels), g.getAsDouble()));
         });
         return out.toString();
     }
 
+    private Family family(String name, String help, String type) {
+        Family family = families.computeIfAbsent(name, n -> new Family(help, type));
+        if (!family.type().equals(type)) {
+            throw new IllegalArgumentException(name + " is a " + family.type() + ", not a " + type);
+        }
+        return family;
+    }
+
+    private static String series(String name, String labels) {
+        return labels.isEmpty() ? name : name + "{" + labels + "}";
+    }
+
+    private static void header(StringBuilder out, String name, String help, String type) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
     private static void histogram(StringBuilder out, String route, Histogram h) {
         String name = "http_request_duration_seconds";
+        String labels = labels("route", route);
         long cumulative = 0;
         for (int i = 0; i <= BUCKETS.length; i++) {
             cumulative += h.counts[i].sum();
             String le = i < BUCKETS.length ? Double.toString(BUCKETS[i]) : "+Inf";
-            line(out, name + "_bucket{route=\"" + route + "\",le=\"" + le + "\"}", cumulative);
+            line(out, name + "_bucket{" + labels + ",le=\"" + le + "\"}", cumulative);
         }
-        line(out, name + "_sum{route=\"" + route + "\"}", h.sumMicros.sum() / 1e6);
-        line(out, name + "_count{route=\"" + route + "\"}", cumulative);
+        line(out, name + "_sum{" + labels + "}", h.sumMicros.sum() / 1e6);
+        line(out, name + "_count{" + labels + "}", cumulative);
     }
 
     private static void line(StringBuilder out, String series, Object value) {

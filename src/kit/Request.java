@@ -10,21 +10,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** One request as a handler sees it: path parameters, query, a bounded body, and replies. */
 public final class Request {
+    /** Bytes read at a time from a body sent in chunks (its length is known only at its end). */
+    private static final int PIECE = 16 * 1024;
+
     private final HttpExchange exchange;
     private final Map<String, String> params;
     private final int maxBodyBytes;
+    private final Admission admission;
     private Map<String, String> query;
+    private long budgetTaken;
 
-    Request(HttpExchange exchange, Map<String, String> params, int maxBodyBytes) {
+    Request(HttpExchange exchange, Map<String, String> params, int maxBodyBytes,
+            Admission admission) {
         this.exchange = exchange;
         this.params = params;
         this.maxBodyBytes = maxBodyBytes;
+        this.admission = admission;
     }
 
     /** The underlying exchange, for streaming (the gateway) or unusual headers. */
@@ -78,23 +87,64 @@ public final class Request {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
-    /** The body, at most the service's limit; a larger one is a 413. */
+    /**
+     * The body, at most the service's limit (a larger one is a 413). It is held in memory until
+     * the request is answered, out of a budget all requests share: when that is spent, a 503.
+     */
     public byte[] body() throws IOException {
         String length = header("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                throw Problem.badRequest("Content-Length is not a number: " + length);
-            }
-            if (declared > maxBodyBytes) throw tooLarge();
+        if (length == null) return chunkedBody();
+        long declared;
+        try {
+            declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("Content-Length is not a number: " + length);
         }
+        if (declared < 0) throw Problem.badRequest("Content-Length is negative: " + length);
+        if (declared > maxBodyBytes) throw tooLarge();
+        take(declared);
+        byte[] bytes = new byte[(int) declared];
         try (InputStream in = bodyStream()) {
-            byte[] bytes = in.readNBytes(maxBodyBytes + 1);
-            if (bytes.length > maxBodyBytes) throw tooLarge();
-            return bytes;
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            if (read < bytes.length) throw unreadable(new IOException("the body ended early"));
         }
+        return bytes;
+    }
+
+    /** A body of unknown length, read piece by piece, each piece taken from the budget. */
+    private byte[] chunkedBody() throws IOException {
+        List<byte[]> pieces = new ArrayList<>();
+        int total = 0;
+        try (InputStream in = bodyStream()) {
+            while (true) {
+                take(PIECE);
+                byte[] piece = in.readNBytes(PIECE);
+                pieces.add(piece);
+                total += piece.length;
+                if (total > maxBodyBytes) throw tooLarge();
+                if (piece.length < PIECE) break;
+            }
+        }
+        take(total); // the copy below, while the pieces are still held
+        byte[] body = new byte[total];
+        int at = 0;
+        for (byte[] piece : pieces) {
+            System.arraycopy(piece, 0, body, at, piece.length);
+            at += piece.length;
+        }
+        return body;
+    }
+
+    private void take(long bytes) {
+        if (bytes == 0) return;
+        if (!admission.bodies().tryTake(bytes)) throw admission.bodiesFull();
+        budgetTaken += bytes;
+    }
+
+    /** Gives back what this request took from the body budget: it has been answered. */
+    void releaseBody() {
+        if (budgetTaken > 0) admission.bodies().give(budgetTaken);
+        budgetTaken = 0;
     }
 
     /**

@@ -54,8 +54,17 @@ public final class Routes {
         return this;
     }
 
-    /** The route for {@code method} and the raw (still percent-encoded) {@code rawPath}. */
+    /**
+     * The route for {@code method} and the raw (still percent-encoded) {@code rawPath}. A method
+     * no service implements is a 501 whatever the path (the method is not echoed: it is client
+     * text of any length).
+     */
     Match find(String method, String rawPath) {
+        if (!HttpMethods.isKnown(method)) {
+            throw Problem.of(501, "method-not-implemented", "Not Implemented",
+                    "the request method is not one this service implements; use one of "
+                            + String.join(", ", HttpMethods.KNOWN.stream().sorted().toList()));
+        }
         String[] segments = split(rawPath);
         Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {

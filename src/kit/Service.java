@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A JSON service on the JDK's HttpServer: virtual threads, the routing table, request ids,
@@ -38,7 +37,6 @@ public final class Service {
     }
 
     public static final int DEFAULT_PORT = 8080;
-    public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
     public static final int DEFAULT_STOP_GRACE_SECONDS = 1;
     /** Connections the kernel queues before the server accepts them. */
     private static final int BACKLOG = 1024;
@@ -51,11 +49,10 @@ public final class Service {
     private final Map<String, Check> checks = new LinkedHashMap<>();
     private final List<Runnable> onStop = new ArrayList<>();
     private final int port = Config.integer("PORT", DEFAULT_PORT, 1, 65535);
-    private final int maxBodyBytes =
-            Config.integer("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1, 1 << 30);
+    private final Limits limits = Limits.fromEnv();
+    private final Admission admission = new Admission(limits, metrics);
     private final int stopGraceSeconds =
             Config.integer("STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE_SECONDS, 0, 8);
-    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
     private boolean trainsHttps;
 
@@ -74,6 +71,7 @@ public final class Service {
         JdkDefaults.apply();
         try {
             Service service = new Service(name);
+            service.limits.applyToJdk();
             setup.configure(service);
             service.start();
         } catch (Config.Invalid e) {
@@ -138,6 +136,10 @@ public final class Service {
         var context = server.createContext("/", this::dispatch);
         context.getFilters().add(new RequestId());
         context.getFilters().add(new AccessLog(metrics));
+        context.getFilters().add(admission);
+        if (tls.isPresent() && tls.get().hstsMaxAge() > 0) {
+            context.getFilters().add(Tls.hsts(tls.get().hstsMaxAge()));
+        }
         server.start();
         HttpServer redirect = tls.isPresent() && tls.get().redirect() ? redirect(tls.get()) : null;
         HttpServer health = tls.isPresent() ? loopbackHealth() : null;
@@ -178,6 +180,9 @@ public final class Service {
     /** The plain port of a service with TLS: it only redirects to HTTPS. */
     private HttpServer redirect(Tls.Settings tls) throws IOException {
         HttpServer server = listen(new InetSocketAddress(port));
+        // Its own threads: on HttpServer's dispatcher thread, one slow client would hold up
+        // every other client's redirect.
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", Tls.redirect(tls.publicPort()));
         server.start();
         return server;
@@ -207,7 +212,7 @@ public final class Service {
         long deadline = System.nanoTime() + stopGraceSeconds * 1_000_000_000L;
         int idlePolls = 0;
         while (closing.isAlive() && System.nanoTime() < deadline && idlePolls < 3) {
-            idlePolls = inFlight.get() == 0 ? idlePolls + 1 : 0;
+            idlePolls = admission.inFlight() == 0 ? idlePolls + 1 : 0;
             pause(Duration.ofMillis(10));
         }
         boolean drained = inFlight.get() == 0;
@@ -231,24 +236,23 @@ public final class Service {
     }
 
     private void dispatch(HttpExchange exchange) {
-        inFlight.incrementAndGet();
         try (exchange) {
             answer(exchange);
         } catch (IOException e) {
             // Writing the answer failed: the client went away, or HttpServer's request timeout
             // closed the connection of a client that stopped sending. Nobody is left to tell.
             Log.info("client gone", "error", e.toString());
-        } finally {
-            inFlight.decrementAndGet();
         }
     }
 
     private void answer(HttpExchange exchange) throws IOException {
+        Request request = null;
         try {
             Routes.Match match = routes.find(exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath());
             AccessLog.ROUTE.set(match.pattern());
-            match.handler().handle(new Request(exchange, match.params(), maxBodyBytes));
+            request = new Request(exchange, match.params(), limits.maxBodyBytes(), admission);
+            match.handler().handle(request);
         } catch (Problem problem) {
             if (exchange.getResponseCode() == -1) problem.send(exchange);
         } catch (IOException | RuntimeException e) {
@@ -258,6 +262,8 @@ public final class Service {
                         "the service failed; the log line with this request_id says why")
                         .send(exchange);
             }
+        } finally {
+            if (request != null) request.releaseBody();
         }
         if (exchange.getResponseCode() == -1) {
             Problem.of(500, "no-response", "Internal Server Error", "no response was written")
@@ -306,6 +312,7 @@ public final class Service {
         request.respond(ready ? 200 : 503, Json.object()
                 .add("status", ready ? "ready" : "not ready")
                 .add("service", name)
+                .add("instance", instance)
                 .add("checks", results));
     }
 

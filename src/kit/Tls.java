@@ -1,5 +1,6 @@
 package kit;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -31,9 +32,27 @@ final class Tls {
     static final int DEFAULT_HEALTH_PORT = 8081;
     /** Older versions have known weaknesses (RFC 8996 deprecates TLS 1.0 and 1.1). */
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * TLS 1.3's suites, and for TLS 1.2 only forward-secret key exchange (ECDHE) with an AEAD
+     * cipher: no CBC mode (padding oracles), no SHA-1, no RSA key transport. The list the
+     * Mozilla "intermediate" configuration recommends, for the JDK's names.
+     */
+    static final String[] CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    };
 
-    /** The TLS settings of a service: where it listens, and its key and certificate. */
-    record Settings(int port, int publicPort, boolean redirect, SSLContext context) {}
+    /**
+     * The TLS settings of a service: where it listens, its key and certificate, and how long
+     * browsers should insist on HTTPS for its host ({@code HSTS_MAX_AGE} seconds; 0, the
+     * default, sends no Strict-Transport-Security). Set it only for a real host name: on
+     * localhost a browser would then refuse plain HTTP to every local server for that long.
+     */
+    record Settings(int port, int publicPort, boolean redirect, SSLContext context,
+            long hstsMaxAge) {}
 
     private static final Pattern HOST_NAME =
             Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]");
@@ -49,7 +68,8 @@ final class Tls {
         }
         int port = port();
         return Optional.of(new Settings(port, Config.integer("TLS_PUBLIC_PORT", port, 1, 65535),
-                plain.equals("redirect"), context(Config.string("TLS_KEYSTORE", ""))));
+                plain.equals("redirect"), context(Config.string("TLS_KEYSTORE", "")),
+                Config.number("HSTS_MAX_AGE", 0, 0, 63_072_000)));
     }
 
     /** The service's key and certificate from the keystore {@code file}, ready for TLS. */
@@ -102,7 +122,25 @@ final class Tls {
             public void configure(HttpsParameters params) {
                 SSLParameters parameters = getSSLContext().getDefaultSSLParameters();
                 parameters.setProtocols(PROTOCOLS);
+                parameters.setCipherSuites(CIPHER_SUITES);
                 params.setSSLParameters(parameters);
+            }
+        };
+    }
+
+    /** Adds Strict-Transport-Security to every HTTPS answer. */
+    static Filter hsts(long maxAgeSeconds) {
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                exchange.getResponseHeaders().set("Strict-Transport-Security",
+                        "max-age=" + maxAgeSeconds);
+                chain.doFilter(exchange);
+            }
+
+            @Override
+            public String description() {
+                return "Strict-Transport-Security";
             }
         };
     }

@@ -173,15 +173,19 @@ test_create_deletes_cached_lists_and_not_found() {
   get "/products?limit=100"
   get "/products?limit=100"
   expect_eq "HIT 12" "$(header x-cache) $(json '.data | length')" "cached list"
+  cached=$(json .cache.key)
+  expect_match '^products:list:g[0-9]+:limit=100:offset=0$' "$cached" "the page's key in Redis"
   send POST /products "$(product NEW-1 'USB microphone' 12900 7)"
   expect_eq 201 "$STATUS"
   first=$(json .data.id)
   expect_eq "/products/$first" "$(header location)" "Location"
   expect_eq "BYPASS catalog; fwd=method" "$(header x-cache) $(header cache-status)"
-  expect_match '"products:list:limit=100:offset=0"' "$(json '.cache.invalidated | tojson')" \
-    "deleted keys"
+  # Every page of the generation the list was cached in is out of reach.
+  expect_match "\"${cached%%:limit=*}:\\*\"" "$(json '.cache.invalidated | tojson')" \
+    "invalidated"
   get "/products?limit=100"
   expect_eq "MISS 13" "$(header x-cache) $(json '.data | length')" "list after the create"
+  [ "$(json .cache.key)" != "$cached" ] || fail "the list was cached again under $cached"
   # The next id is cached as "not found"; creating it must delete that entry.
   next=$((first + 1))
   get "/products/$next"
@@ -246,6 +250,44 @@ test_concurrent_misses_of_one_key_make_one_query() {
   expect_eq 49 "$((shared + $(grep -c 'catalog; hit' <<<"$results" || true)))" "shared + hits"
   [ "$shared" -ge 1 ] || fail "no request waited for the first one's query"
   expect_eq $((collapsed + shared)) "$(metric catalog_single_flight_collapsed_total)" "collapsed"
+}
+
+test_no_cache_requests_share_one_query() {
+  queries=$(metric catalog_db_queries_total)
+  # Fresh data asked for 30 times at once, while a lock holds the first query 0.5 s.
+  args=(); for _ in $(seq 30); do args+=(-o /dev/null -H 'Cache-Control: no-cache' "$URL/products/12"); done
+  results=$(stack exec -T postgres psql -U catalog -d catalog -X -q -v ON_ERROR_STOP=1 \
+      -c 'BEGIN' -c 'LOCK TABLE products IN ACCESS EXCLUSIVE MODE' -c '\echo locked' \
+      -c 'SELECT pg_sleep(0.5)' -c 'COMMIT' \
+    | { read -r locked; [ "$locked" = locked ] || exit 1
+        curl -s --parallel --parallel-immediate --parallel-max 30 \
+          -w '%{http_code} %header{cache-status}\n' "${args[@]}" 2>/dev/null; cat >/dev/null; })
+  expect_eq 30 "$(grep -c '^200 catalog; fwd=request' <<<"$results")" "fresh answers"
+  # Each that arrived while the first query ran waited for it: together far fewer than 30.
+  echo "report: 30 no-cache reads at once made $(( $(metric catalog_db_queries_total) - queries )) queries"
+  expect_le $(( queries + 3 )) "$(metric catalog_db_queries_total)" "queries"
+  expect_ge 1 "$(grep -c '; collapsed' <<<"$results")" "answers that shared a query"
+}
+
+test_a_write_answered_503_still_invalidates_the_cache_when_it_commits() {
+  get /products/8; get /products/8
+  expect_eq HIT "$(header x-cache)" "product 8 cached"
+  old=$(json .data.price_cents) new=$(( $(json .data.price_cents) + 1 ))
+  sku=$(json .data.sku) name=$(json .data.name) stock=$(json .data.stock)
+  # A lock for 1.5 s, twice the catalog's query deadline: the write is answered 503, then
+  # commits once the lock is gone.
+  status=$(stack exec -T postgres psql -U catalog -d catalog -X -q -v ON_ERROR_STOP=1 \
+      -c 'BEGIN' -c 'LOCK TABLE products IN ACCESS EXCLUSIVE MODE' -c '\echo locked' \
+      -c 'SELECT pg_sleep(1.5)' -c 'COMMIT' \
+    | { read -r locked; [ "$locked" = locked ] || exit 1
+        curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' \
+          --data "$(product "$sku" "$name" "$new" "$stock")" "$URL/products/8"; cat >/dev/null; })
+  expect_eq 503 "$status" "the write's answer"
+  committed() { [ "$(curl -s -H 'Cache-Control: no-cache' "$URL/products/8" | jq .data.price_cents)" = "$new" ]; }
+  wait_for 10 "the write committed" committed
+  # The cached copy (price $old) is gone: the next read goes to PostgreSQL.
+  shows_new() { [ "$(curl -s "$URL/products/8" | jq .data.price_cents)" = "$new" ]; }
+  wait_for 2 "the cache showing the committed price" shows_new
 }
 
 # REDIS_ALLOWANCE_MS: what a loaded two-core machine may add to Redis' 250 ms timeout before

@@ -86,6 +86,14 @@ test_writes_with_the_key_work() {
   expect_eq 404 "$STATUS" "user $id after DELETE"
 }
 
+test_every_route_to_a_guarded_upstream_needs_the_key() {
+  # /catalog is /products under another name: a write through it needs the key too.
+  local before; before=$(products)
+  send_json PATCH /catalog/1 '{"stock": 0}'
+  expect_unauthorized
+  expect_eq "$before" "$(products)" "the products after a write through /catalog"
+}
+
 test_a_route_with_writes_key_and_no_keys_does_not_start() {
   docker_run_bounded 30 --network none -e ROUTES_FILE=/etc/gateway/routes.conf \
     -v "$TESTS_DIR/5-security/routes.conf:/etc/gateway/routes.conf:ro" \
@@ -164,4 +172,46 @@ test_preflight_from_another_origin_does_not() {
   http OPTIONS "$G/products/1"
   expect_eq "" "$(header access-control-allow-origin)"
   [ "$STATUS" != 204 ] || fail "a plain OPTIONS was answered as a preflight"
+}
+
+test_routes_that_guard_one_upstream_differently_do_not_start() {
+  printf '/products products-service:8080 writes=key\n/catalog products-service:8080 rewrite=/products\n' \
+    >"$TMP/open-door.conf"
+  chmod 644 "$TMP/open-door.conf"
+  docker_run_bounded 30 --network none -e ROUTES_FILE=/etc/gateway/routes.conf \
+    -e API_KEYS_FILE=/run/keys -v "$TMP/api-keys:/run/keys:ro" \
+    -v "$TMP/open-door.conf:/etc/gateway/routes.conf:ro" \
+    "$IMAGE_PREFIX/gateway:$VERSION"
+  expect_eq 2 "$RC" "exit status"
+  expect_match 'line 2: writes=open but /products \(line 1\) reaches the same upstream products-service with writes=key' \
+    "$OUT"
+}
+
+test_the_overview_is_rate_limited_like_its_parts() {
+  # Each overview takes a token from /products' bucket (50 at once, 50/s): 200 at once
+  # cannot all pass.
+  local codes
+  codes=$(seq 200 | sed "s|.*|url = \"$G/api/overview\"\noutput = /dev/null|" \
+    | curl -sS --no-progress-meter --parallel --parallel-max 50 -w '%{http_code}\n' -K - | sort | uniq -c \
+    | awk '{ print $2 "x" $1 }' | paste -sd,)
+  echo "report: 200 overviews at once: $codes"
+  expect_match '(^|,)429x[0-9]+' "$codes" "refused overviews"
+  http GET "$G/api/overview"
+  while [ "$STATUS" = 429 ]; do
+    expect_match '^[0-9]+$' "$(header retry-after)" "Retry-After"
+    sleep 0.2; http GET "$G/api/overview"
+  done
+  expect_eq "200 50" "$STATUS $(header ratelimit-limit)" "an overview once tokens are back"
+}
+
+test_the_overview_answers_cors_like_the_routes() {
+  http OPTIONS "$G/api/overview" -H 'Origin: https://shop.example.org' \
+    -H 'Access-Control-Request-Method: GET'
+  expect_eq "204 https://shop.example.org" "$STATUS $(header access-control-allow-origin)" \
+    "preflight of the overview"
+  http OPTIONS "$G/api/overview" -H 'Origin: https://evil.example.org' \
+    -H 'Access-Control-Request-Method: GET'
+  expect_problem 403
+  http GET "$G/api/overview" -H 'Origin: https://shop.example.org'
+  expect_eq "200 https://shop.example.org" "$STATUS $(header access-control-allow-origin)"
 }

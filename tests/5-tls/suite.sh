@@ -109,6 +109,40 @@ test_the_healthcheck_port_answers_only_inside_the_container() {
   expect_match 'refused' "$out" "wget from another container"
 }
 
+test_tls_1_2_offers_only_forward_secret_aead_suites() {
+  local out suite
+  # CBC mode (with SHA-1 or SHA-256 MACs) and RSA key transport: refused.
+  for suite in ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA384 AES128-GCM-SHA256; do
+    out=$(openssl s_client -connect "127.0.0.1:$TLS_PORT" -tls1_2 -cipher "$suite" \
+      </dev/null 2>&1) && fail "a TLS 1.2 handshake with $suite succeeded"
+    expect_match 'alert handshake failure' "$out" "the server's answer to $suite"
+  done
+  out=$(openssl s_client -connect "127.0.0.1:$TLS_PORT" -tls1_2 \
+    -cipher ECDHE-ECDSA-AES128-GCM-SHA256 </dev/null 2>&1) || fail "GCM refused: $out"
+  expect_match 'Cipher is ECDHE-ECDSA-AES128-GCM-SHA256' "$out" "the suite agreed"
+}
+
+test_a_slow_client_does_not_hold_up_the_redirect() {
+  # A client that sends half a request line and waits: others must still be redirected.
+  exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
+  printf 'GET /us' >&3
+  local i seconds
+  for i in 1 2 3; do
+    seconds=$(curl -sS -o /dev/null -w '%{time_total}' --max-time 5 \
+      "http://127.0.0.1:$HTTP_PORT/users/$i")
+    expect_le 2 "$seconds" "seconds to redirect request $i beside a slow client"
+  done
+  exec 3>&-
+}
+
+test_hsts_is_sent_only_when_configured() {
+  https /users/1
+  expect_eq "" "$(header strict-transport-security)" "Strict-Transport-Security by default"
+  GATEWAY_HSTS_MAX_AGE=600 tls_compose up -d --wait gateway
+  https /users/1
+  expect_eq "200 max-age=600" "$STATUS $(header strict-transport-security)" "with HSTS_MAX_AGE"
+}
+
 # Last: it recreates the gateway with its plain port closed.
 test_plain_http_off_closes_the_plain_port() {
   PLAIN_HTTP=off tls_compose up -d --wait gateway

@@ -138,8 +138,10 @@ test_bad_configuration_stops_with_a_clear_message() {
     "$(jq -r .msg <<<"$OUT")" "logged message"
 }
 
-# refused URL: a new connection to URL is refused (curl's exit status 7), at once.
-refused() { local rc=0; curl -s -o /dev/null --max-time 1 "$1" || rc=$?; [ "$rc" = 7 ]; }
+# connection_refused URL: a new connection to URL is refused (curl's exit status 7), at once.
+connection_refused() {
+  local rc=0; curl -s -o /dev/null --max-time 1 "$1" || rc=$?; [ "$rc" = 7 ]
+}
 
 test_sigterm_lets_in_flight_requests_finish() {
   before STOP_GRACE_SECONDS=3
@@ -151,7 +153,7 @@ test_sigterm_lets_in_flight_requests_finish() {
   kill -TERM "$PID"
   # Within the grace, while the slow request is still in its handler, a new connection is
   # refused at once rather than accepted and left hanging.
-  wait_for 1 "new connections refused" refused "$URL/health"
+  wait_for 1 "new connections refused" connection_refused "$URL/health"
   kill -0 "$slow" 2>/dev/null || fail "the slow request ended before the listener closed"
   kill -0 "$PID" 2>/dev/null || fail "the fixture exited before the slow request finished"
   rc=0; wait "$slow" || rc=$?
@@ -172,4 +174,87 @@ test_client_calls_plain_http_and_refuses_https_clearly() {
   http GET "$URL/call?scheme=https"
   expect_eq 502 "$STATUS"
   expect_match 'plain HTTP only' "$(json .error)"
+}
+
+test_an_unknown_method_is_501_and_counted_as_other() {
+  before
+  http BREW "$URL/items/1"
+  expect_problem 501
+  [[ $(json .detail) != *BREW* ]] || fail "the method is echoed: $(json .detail)"
+  # A method longer than the head limit (16 KiB) never reaches the kit: the connection closes.
+  local code=0
+  curl -sS -o /dev/null --max-time 5 -X "$(head -c 20000 /dev/zero | tr '\0' M)" \
+    "$URL/items/1" 2>/dev/null || code=$?
+  expect_match '^(52|56)$' "$code" "curl's exit status (52, 56: no answer at all)"
+  http GET "$URL/metrics"
+  expect_eq 1 "$(grep -cF 'method="other",status="501"' <<<"$BODY")" "the 501's series"
+  [[ $BODY != *BREW* ]] || fail "the method is a label"
+  wait_for 5 "the 501 logged" grep -q '"status":501' "$LOG"
+  expect_eq other "$(grep '"status":501' "$LOG" | jq -r .method)" "the logged method"
+}
+
+test_log_values_are_cut_to_1024_characters() {
+  before
+  local long; long=/$(head -c 5000 /dev/zero | tr '\0' p)
+  http GET "$URL$long" -H 'X-Request-Id: long-path-1'
+  expect_problem 404
+  wait_for 5 "the request logged" grep -q long-path-1 "$LOG"
+  expect_match '^/p{1023}…\(5001 chars\)$' "$(grep long-path-1 "$LOG" | jq -r .path)" "logged path"
+}
+
+test_requests_past_max_in_flight_are_shed_with_503() {
+  before MAX_IN_FLIGHT=2
+  local slow=()
+  for _ in 1 2; do curl -s -o /dev/null --max-time 10 "$URL/slow?ms=1500" & slow+=($!); done
+  # Both in their handler: nothing else is sent meanwhile, so a third request is refused.
+  wait_for 5 "two requests in flight" refused /health
+  http GET "$URL/items/1"
+  expect_problem 503
+  expect_eq 1 "$(header retry-after)" "Retry-After"
+  wait "${slow[@]}"
+  http GET "$URL/items/1"
+  expect_eq 200 "$STATUS" "once the two are answered"
+  http GET "$URL/metrics"
+  # The wait's last /health and the GET above.
+  expect_eq 2 "$(metric_of 'http_requests_shed_total{reason="in_flight"}')" "shed, counted"
+}
+
+test_bodies_past_the_buffer_budget_are_shed_with_503() {
+  # Room for two bodies of the limit (1024 bytes): two uploads that stall hold it all.
+  before BODY_BUFFER_BYTES=2048
+  local held=()
+  for fd in 4 5; do
+    eval "exec $fd<>/dev/tcp/127.0.0.1/$PORT"
+    printf 'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"na' >&"$fd"
+    held+=("$fd")
+  done
+  wait_for 5 "two bodies held" body_buffer 2000
+  local body; body="{\"name\":\"pen\",\"price\":1}$(head -c 100 /dev/zero | tr '\0' ' ')"
+  http POST "$URL/items" -H 'Content-Type: application/json' --data "$body"
+  expect_problem 503
+  expect_eq "1 close" "$(header retry-after) $(header connection)" "Retry-After, Connection"
+  exec 4>&- 5>&-
+  wait_for 5 "the stalled bodies given back" body_buffer 0
+  http POST "$URL/items" -H 'Content-Type: application/json' --data "$body"
+  expect_eq 201 "$STATUS" "once the stalled uploads are gone"
+}
+
+test_a_body_buffer_below_one_body_does_not_start() {
+  source "$FIXTURE_CLASSES/java.env"
+  bounded 20 env PORT="$(free_port)" MAX_BODY_BYTES=4096 BODY_BUFFER_BYTES=1024 \
+    "$JAVA" -cp "$CP" Fixture
+  expect_eq 2 "$RC" "exit status"
+  expect_match 'BODY_BUFFER_BYTES="1024": expected at least MAX_BODY_BYTES \(4096\)' \
+    "$(jq -r .msg <<<"$OUT")" "logged message"
+}
+
+# metric_of SERIES: its value on the last /metrics answer.
+metric_of() { awk -v s="$1" '$1 == s { print $2 }' <<<"$BODY"; }
+# refused PATH: the fixture answers PATH with 503.
+refused() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL$1")" = 503 ]; }
+# body_buffer N: the fixture holds N bytes of request bodies now.
+body_buffer() { gauge_is http_body_buffer_bytes "$1"; }
+gauge_is() {
+  local value; value=$(curl -s "$URL/metrics" | awk -v s="$1" '$1 == s { print $2 }')
+  awk -v v="$value" -v n="$2" 'BEGIN { exit !(v + 0 == n + 0 && v != "") }'
 }

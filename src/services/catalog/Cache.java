@@ -6,6 +6,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -34,14 +35,21 @@ final class Cache implements AutoCloseable {
 
     /** What is stored for an id that does not exist, so repeated misses skip PostgreSQL. */
     static final String NOT_FOUND = "not-found";
-    /** The set of every cached list page, so a write can delete them all. */
-    static final String LIST_KEYS = "products:lists";
+    /**
+     * The generation of the cached list pages, part of every page's key in Redis. A write moves
+     * it on, and every page cached before is out of reach at once, left to expire: nothing to
+     * enumerate, nothing an eviction or a TTL can make the catalog forget. It has no TTL, so
+     * Redis (maxmemory-policy volatile-lru) never evicts it.
+     */
+    static final String LIST_GENERATION = "products:lists:generation";
+    private static final String LIST_PREFIX = "products:list:";
 
     private final JedisPool pool;
     private final Dependency health;
     // Deletions that failed while Redis was down: done before the cache is trusted again,
     // or Redis would come back with answers older than the writes made in the meantime.
     private final Set<String> pendingDeletes = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pendingNewGeneration = new AtomicBoolean();
 
     Cache(Settings settings) {
         GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
@@ -64,8 +72,22 @@ final class Cache implements AutoCloseable {
         return "product:" + id;
     }
 
+    /** A list page's key as a request names it; {@link #resolve} gives its key in Redis. */
     static String listKey(int limit, int offset) {
-        return "products:list:limit=" + limit + ":offset=" + offset;
+        return LIST_PREFIX + "limit=" + limit + ":offset=" + offset;
+    }
+
+    /**
+     * The key a value lives under in Redis: a list page's key gets the current generation
+     * ({@code products:list:g7:limit=20:offset=0}), one more round trip; others are as named.
+     * A value loaded after this call is stored under the same generation, so a write that moves
+     * the generation on meanwhile can never be hidden by what the load brings back.
+     */
+    String resolve(String key) throws Down {
+        if (!key.startsWith(LIST_PREFIX)) return key;
+        String generation = call(jedis -> jedis.get(LIST_GENERATION));
+        return LIST_PREFIX + "g" + (generation == null ? "0" : generation) + ":"
+                + key.substring(LIST_PREFIX.length());
     }
 
     static String viewsKey(long id) {
@@ -90,16 +112,7 @@ final class Cache implements AutoCloseable {
     /** Stores {@code value} for about {@code ttlSeconds} and returns the TTL actually used. */
     long put(String key, String value, int ttlSeconds) throws Down {
         long ttl = jittered(ttlSeconds);
-        call(jedis -> {
-            Pipeline pipeline = jedis.pipelined();
-            pipeline.setex(key, ttl, value);
-            if (key.startsWith("products:list:")) {
-                pipeline.sadd(LIST_KEYS, key);
-                pipeline.expire(LIST_KEYS, ttl); // lives as long as its newest page
-            }
-            pipeline.sync();
-            return null;
-        });
+        call(jedis -> jedis.setex(key, ttl, value));
         return ttl;
     }
 
@@ -109,16 +122,25 @@ final class Cache implements AutoCloseable {
     }
 
     /**
-     * Deletes the cached product {@code id} and every cached list page, which may show it.
-     * If Redis is down, the deletion waits and runs before the cache is used again.
-     * Returns the keys deleted, or {@code null} when the deletion had to wait.
+     * Deletes the cached product {@code id} (0: none) and puts every cached list page out of
+     * reach, as any of them may show it. If Redis is down, this waits and runs before the cache
+     * is used again. Returns what was invalidated, or {@code null} when it had to wait.
      */
     List<String> invalidate(long id) {
-        List<String> keys = List.of(productKey(id), LIST_KEYS);
         try {
-            return call(jedis -> delete(jedis, keys));
+            return call(jedis -> {
+                List<String> done = new ArrayList<>();
+                if (id > 0) {
+                    jedis.del(productKey(id));
+                    done.add(productKey(id));
+                }
+                long next = jedis.incr(LIST_GENERATION);
+                done.add(LIST_PREFIX + "g" + (next - 1) + ":*");
+                return done;
+            });
         } catch (Down e) {
-            pendingDeletes.addAll(keys);
+            if (id > 0) pendingDeletes.add(productKey(id));
+            pendingNewGeneration.set(true);
             return null;
         }
     }
@@ -140,22 +162,17 @@ final class Cache implements AutoCloseable {
         return ttlSeconds + ThreadLocalRandom.current().nextInt(-spread, spread + 1);
     }
 
-    /** Deletes {@code keys}; {@link #LIST_KEYS} stands for itself and every page it names. */
-    private static List<String> delete(Jedis jedis, List<String> keys) {
-        List<String> all = new ArrayList<>(keys);
-        if (keys.contains(LIST_KEYS)) all.addAll(jedis.smembers(LIST_KEYS));
-        if (!all.isEmpty()) jedis.del(all.toArray(String[]::new));
-        return all;
-    }
-
     private void deletePending(Jedis jedis) {
         // Taken out one by one, so a key added meanwhile by a new write stays for next time.
         List<String> keys = new ArrayList<>();
         for (String key : pendingDeletes) if (pendingDeletes.remove(key)) keys.add(key);
+        boolean newGeneration = pendingNewGeneration.getAndSet(false);
         try {
-            delete(jedis, keys);
+            if (!keys.isEmpty()) jedis.del(keys.toArray(String[]::new));
+            if (newGeneration) jedis.incr(LIST_GENERATION);
         } catch (JedisException e) {
             pendingDeletes.addAll(keys);
+            if (newGeneration) pendingNewGeneration.set(true);
             throw e;
         }
     }
@@ -177,7 +194,9 @@ final class Cache implements AutoCloseable {
             return command.apply(jedis);
         } catch (JedisException e) {
             // All connections busy for the whole wait is load, not an outage: bypass this once.
-            if (e.getCause() instanceof NoSuchElementException) throw new Down(e.getMessage(), e);
+            if (e.getCause() instanceof NoSuchElementException) {
+                throw new Down("every Redis connection is busy", e);
+            }
             health.failed(e);
             // The idle connections were opened to the same Redis: drop them all, or each
             // would fail once more (one per probe) before the cache could be used again.

@@ -7,8 +7,9 @@ import kit.Metrics;
 /**
  * The cache-aside read, the heart of this challenge. Ask Redis first; on a miss, load from
  * PostgreSQL and store the answer in Redis with a TTL, so the next reads are hits. Concurrent
- * misses of one key share one load ({@link SingleFlight}). A missing row is cached too, for a
- * shorter time. Redis failing never fails a read: it is bypassed and PostgreSQL answers.
+ * loads of one key share one query ({@link SingleFlight}), a client's {@code no-cache} included:
+ * asking for fresh data may skip Redis, never multiply queries. A missing row is cached too,
+ * for a shorter time. Redis failing never fails a read: it is bypassed and PostgreSQL answers.
  */
 final class CacheAside {
     /** Reads the value from PostgreSQL: a JSON object or array, or {@code null} if absent. */
@@ -41,7 +42,7 @@ final class CacheAside {
         bypasses = metrics.counter("catalog_cache_bypass_total",
                 "Reads that skipped Redis (Redis down, or the request said no-cache).");
         collapsed = metrics.counter("catalog_single_flight_collapsed_total",
-                "Misses that waited for another request's load instead of querying.");
+                "Loads that waited for another request's query instead of querying.");
         metrics.gauge("catalog_single_flight_waiting",
                 "Requests waiting now for another request's load.", flight::waiting);
     }
@@ -51,33 +52,38 @@ final class CacheAside {
         Timings timings = new Timings();
         if (noCache) {
             bypasses.inc();
-            long start = System.nanoTime();
-            JsonValue data = loader.load();
-            timings.postgres(System.nanoTime() - start);
-            return new Lookup(key, data, Lookup.Status.BYPASS, -1, false, false,
-                    Lookup.REQUESTED, timings);
+            return load(key, null, Lookup.REQUESTED, loader, timings);
         }
-        String bypass = null;
         long start = System.nanoTime();
         try {
-            Cache.Entry entry = cache.get(key);
+            String stored = cache.resolve(key);
+            Cache.Entry entry = cache.get(stored);
             timings.redisSince(start);
-            if (entry != null) {
-                hits.inc();
-                JsonValue data = entry.value().equals(Cache.NOT_FOUND) ? null
-                        : Json.parse(entry.value());
-                return new Lookup(key, data, Lookup.Status.HIT, entry.ttlSeconds(), false,
-                        false, null, timings);
+            if (entry == null) {
+                misses.inc();
+                return load(key, stored, null, loader, timings);
             }
-            misses.inc();
+            hits.inc();
+            JsonValue data = entry.value().equals(Cache.NOT_FOUND) ? null
+                    : Json.parse(entry.value());
+            return new Lookup(stored, data, Lookup.Status.HIT, entry.ttlSeconds(), false, false,
+                    null, timings);
         } catch (Cache.Down e) {
             timings.redisSince(start);
             bypasses.inc();
-            bypass = e.getMessage();
+            return load(key, null, e.getMessage(), loader, timings);
         }
-        boolean store = bypass == null;
-        start = System.nanoTime();
-        SingleFlight.Result<Loaded> result = flight.run(key, () -> load(key, store, loader));
+    }
+
+    /**
+     * Loads {@code key} from PostgreSQL, or waits for the load of another request already
+     * running; the leader stores what it loaded under {@code storeAs} (null: nothing stored,
+     * for a {@code bypass} with its reason).
+     */
+    private Lookup load(String key, String storeAs, String bypass, Loader loader,
+            Timings timings) {
+        long start = System.nanoTime();
+        SingleFlight.Result<Loaded> result = flight.run(key, () -> load(storeAs, loader));
         Loaded loaded = result.value();
         if (result.collapsed()) {
             collapsed.inc();
@@ -86,23 +92,23 @@ final class CacheAside {
             timings.postgres(loaded.postgresNanos());
             if (loaded.redisNanos() > 0) timings.redis(loaded.redisNanos());
         }
-        return new Lookup(key, loaded.data(),
-                store ? Lookup.Status.MISS : Lookup.Status.BYPASS, loaded.ttlSeconds(),
+        return new Lookup(storeAs == null ? key : storeAs, loaded.data(),
+                bypass == null ? Lookup.Status.MISS : Lookup.Status.BYPASS, loaded.ttlSeconds(),
                 !result.collapsed() && loaded.ttlSeconds() >= 0, result.collapsed(), bypass,
                 timings);
     }
 
     /** The leader's work: query PostgreSQL, then store what it said (even "no such row"). */
-    private Loaded load(String key, boolean store, Loader loader) {
+    private Loaded load(String storeAs, Loader loader) {
         long start = System.nanoTime();
         JsonValue data = loader.load();
         long postgresNanos = System.nanoTime() - start;
-        if (!store) return new Loaded(data, -1, postgresNanos, 0);
+        if (storeAs == null) return new Loaded(data, -1, postgresNanos, 0);
         start = System.nanoTime();
         long ttl;
         try {
-            ttl = data == null ? cache.put(key, Cache.NOT_FOUND, notFoundTtlSeconds)
-                    : cache.put(key, data.toString(), ttlSeconds);
+            ttl = data == null ? cache.put(storeAs, Cache.NOT_FOUND, notFoundTtlSeconds)
+                    : cache.put(storeAs, data.toString(), ttlSeconds);
         } catch (Cache.Down e) {
             ttl = -1; // answered from PostgreSQL all the same; the next read tries Redis again
         }

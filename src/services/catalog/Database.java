@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import kit.Metrics;
 import kit.Problem;
 
@@ -23,6 +24,10 @@ final class Database implements AutoCloseable {
     private final Duration deadline;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Metrics.Counter queries;
+    // Where a statement is: still running, ended, or running after its caller got a 503.
+    private static final String RUNNING = "running";
+    private static final String ENDED = "ended";
+    private static final String LATE = "late";
 
     Database(Settings settings, Metrics metrics) {
         pool = new ConnectionPool(settings);
@@ -43,16 +48,45 @@ final class Database implements AutoCloseable {
      * out of connections is a 503 problem; a {@link Problem} thrown by the work passes through.
      */
     <T> T run(ConnectionPool.Work<T> work) {
+        return run(work, null);
+    }
+
+    /**
+     * {@link #run(ConnectionPool.Work)}, for a write: when the caller is answered 503 because
+     * the deadline passed, the statement goes on and may still commit, so {@code ifLate} runs
+     * once it has ended, whatever its outcome (to delete cached copies it may have made stale).
+     */
+    <T> T run(ConnectionPool.Work<T> work, Runnable ifLate) {
         if (!health.isUp()) throw unavailable(health.lastError());
         queries.inc();
-        Future<T> future = executor.submit(() -> use(work));
+        AtomicReference<String> phase = new AtomicReference<>(RUNNING);
+        Future<T> future = executor.submit(() -> {
+            try {
+                return use(work);
+            } finally {
+                if (!phase.compareAndSet(RUNNING, ENDED) && ifLate != null) ifLate.run();
+            }
+        });
         try {
             return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            // Ended just now after all: its result is the answer.
+            if (!phase.compareAndSet(RUNNING, LATE)) return result(future);
             // The work goes on: a connection still opening lands in the pool for the next
             // request, and a stuck one ends at the driver's network timeout and is dropped.
             // (So a write that times out may still commit: the 503 says "unknown", not "no".)
             throw unavailable("no answer within " + deadline.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw translate(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted");
+        }
+    }
+
+    private <T> T result(Future<T> ended) {
+        try {
+            return ended.get();
         } catch (ExecutionException e) {
             throw translate(e.getCause());
         } catch (InterruptedException e) {

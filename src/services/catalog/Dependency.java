@@ -1,5 +1,12 @@
 package catalog;
 
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
@@ -47,14 +54,17 @@ final class Dependency {
         return up;
     }
 
-    /** Why it is down, for {@code /ready} and 503 answers. */
+    /**
+     * Why it is down, for {@code /ready} and 503 answers: a few words, never an address or a
+     * driver's message (those go to the log).
+     */
     String lastError() {
         return lastError;
     }
 
     /** A request saw an outage: believe it at once, and probe now rather than later. */
     void failed(Throwable cause) {
-        markDown(describe(cause));
+        markDown(cause);
         wake.release();
     }
 
@@ -78,7 +88,7 @@ final class Dependency {
                 retry = FIRST_RETRY;
                 pause(CHECK_EVERY);
             } catch (Exception e) {
-                markDown(describe(e));
+                markDown(e);
                 // Jitter keeps the retries of many instances from arriving in step.
                 pause(retry.multipliedBy(8 + ThreadLocalRandom.current().nextInt(5)).dividedBy(10));
                 retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY
@@ -94,12 +104,32 @@ final class Dependency {
                 "down_ms", Duration.between(downSince, Instant.now()).toMillis());
     }
 
-    private void markDown(String why) {
-        lastError = why;
+    private void markDown(Throwable cause) {
+        lastError = reason(cause);
         if (!up) return;
         up = false;
         downSince = Instant.now();
-        Log.warn("dependency down", "dependency", name, "error", why);
+        Log.warn("dependency down", "dependency", name, "reason", lastError,
+                "error", describe(cause));
+    }
+
+    /** What went wrong, in words fit for a client: the kind of failure, not its text. */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) return "connection refused";
+            if (t instanceof UnknownHostException) return "its name does not resolve";
+            if (t instanceof SocketTimeoutException) return "no answer in time";
+            if (t instanceof NoRouteToHostException) return "unreachable";
+            if (t instanceof SocketException || t instanceof EOFException) {
+                return "connection lost";
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("57P")) {
+                return "shutting down or starting up";
+            }
+            if (t.getCause() == t) break;
+        }
+        return "failed (" + e.getClass().getSimpleName() + ")";
     }
 
     private void pause(Duration duration) {

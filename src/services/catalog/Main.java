@@ -6,6 +6,7 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import java.io.IOException;
 import java.util.List;
+import kit.Log;
 import kit.Problem;
 import kit.Request;
 import kit.Service;
@@ -77,7 +78,8 @@ public final class Main {
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
         long start = System.nanoTime();
-        JsonObject created = store.create(product);
+        // Its id is unknown until it commits: a late create invalidates the list pages only.
+        JsonObject created = store.create(product, () -> invalidateLate(0));
         timings.postgres(System.nanoTime() - start);
         long id = created.get("id").asLong();
         // A "not found" cached for this id, and every list page, are now wrong.
@@ -91,10 +93,21 @@ public final class Main {
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
         long start = System.nanoTime();
-        JsonObject updated = store.update(id, product);
+        JsonObject updated = store.update(id, product, () -> invalidateLate(id));
         timings.postgres(System.nanoTime() - start);
         if (updated == null) throw Problem.notFound("no product with id " + id);
         written(request, 200, updated, invalidate(id, timings), timings);
+    }
+
+    /**
+     * A write answered 503 (no answer within the deadline) has ended since, and may have
+     * committed: the cached copies it may have made stale go, product {@code id} (0: unknown)
+     * and the list pages.
+     */
+    private void invalidateLate(long id) {
+        List<String> keys = cache.invalidate(id);
+        Log.info("late write ended", "product", id, "invalidated",
+                keys == null ? "pending until Redis is back" : String.join(",", keys));
     }
 
     private static boolean noCache(Request request) {
@@ -127,7 +140,10 @@ public final class Main {
         }
     }
 
-    /** Deletes the cached copies of product {@code id}: the keys, or null if it must wait. */
+    /**
+     * Deletes the cached copies of product {@code id} (0: the list pages only): what was
+     * invalidated, or null if that must wait for Redis.
+     */
     private JsonValue invalidate(long id, Timings timings) {
         long start = System.nanoTime();
         List<String> keys = cache.invalidate(id);

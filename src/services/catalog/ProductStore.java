@@ -59,13 +59,14 @@ final class ProductStore {
         });
     }
 
-    JsonObject create(Product product) {
-        return database.run(connection -> write(connection, CREATE, product, 0));
+    /** The stored product; {@code ifLate} as in {@link Database#run(ConnectionPool.Work, Runnable)}. */
+    JsonObject create(Product product, Runnable ifLate) {
+        return database.run(connection -> write(connection, CREATE, product, 0), ifLate);
     }
 
     /** The replaced product, or {@code null} if there is no product {@code id}. */
-    JsonObject update(long id, Product product) {
-        return database.run(connection -> write(connection, UPDATE, product, id));
+    JsonObject update(long id, Product product, Runnable ifLate) {
+        return database.run(connection -> write(connection, UPDATE, product, id), ifLate);
     }
 
     private static JsonObject write(Connection connection, String sql, Product product, long id)

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import kit.Limits;
 import kit.Problem;
 
 /**
@@ -35,14 +36,15 @@ final class ForwardedHeaders {
             union(HOP_BY_HOP, Set.of("content-length", "date", "x-request-id"));
 
     /**
-     * HttpServer's limits on a request's head (sun.net.httpserver.maxReqHeaders and
-     * maxReqHeaderSize), the same in the gateway and in the services behind it.
+     * HttpServer's limits on a request's head, the kit's the same in the gateway and in the
+     * services behind it; the JDK counts 32 bytes more per line than the line's own.
      */
-    private static final int UPSTREAM_MAX_LINES = 200;
-    private static final int UPSTREAM_MAX_BYTES = 384 * 1024;
+    private static final int UPSTREAM_MAX_LINES = Limits.HEADER_LINES;
+    private static final int UPSTREAM_MAX_BYTES = Limits.HEAD_BYTES;
+    private static final int PER_LINE = 32;
     /** Room for what the gateway and HttpClient add: X-Forwarded-*, X-Request-Id, Host... */
     private static final int ADDED_LINES = 10;
-    private static final int ADDED_BYTES = 4 * 1024;
+    private static final int ADDED_BYTES = 2 * 1024;
 
     /**
      * Refuses with 431 a request whose headers the gateway accepted but the upstream would
@@ -51,11 +53,11 @@ final class ForwardedHeaders {
      */
     static void checkFitsUpstream(HttpExchange exchange) {
         int lines = 0;
-        long bytes = 0;
+        long bytes = exchange.getRequestURI().toString().length() + PER_LINE; // request line
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
             for (String value : header.getValue()) {
                 lines++;
-                bytes += header.getKey().length() + value.length() + 4; // ": " and CRLF
+                bytes += header.getKey().length() + value.length() + 2 + PER_LINE; // ": "
             }
         }
         if (lines + ADDED_LINES > UPSTREAM_MAX_LINES || bytes + ADDED_BYTES > UPSTREAM_MAX_BYTES) {

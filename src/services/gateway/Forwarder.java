@@ -14,19 +14,28 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import kit.Client;
+import kit.Log;
 import kit.Upstream;
 
 /**
  * Sends one request to a route's upstream: takes its replicas in turn, sets aside one that
- * fails (a passive health check: refused, too slow, or a 5xx answer), and retries on another
- * replica when no connection could be made and the request can safely be sent again.
+ * fails, and retries on another replica when no connection could be made and the request can
+ * safely be sent again.
+ *
+ * <p>A replica is set aside only for a failure that is its own, one no client can cause: it
+ * refused the connection or accepted none in time, it did not answer within the route's
+ * timeout, or the connection broke (before or during its answer) while the client's body, if
+ * any, had arrived whole. An answer is the replica's answer, whatever its status, and passes to
+ * the client: a client can make a healthy replica answer 5xx (an upload it sheds, a request
+ * that runs into a limit), and setting replicas aside for that would hand clients a way to
+ * take the service down.
  */
 final class Forwarder {
     static final int MAX_ATTEMPTS = 3;
 
     /**
      * No answer: {@code status} is 502 or 504, or 400 or 408 when the client's body broke off
-     * or came too slowly.
+     * or came too slowly. The detail names the route and the failure, never an address.
      */
     static final class Failure extends Exception {
         final int status;
@@ -39,6 +48,9 @@ final class Forwarder {
         }
     }
 
+    /** An upstream's answer (headers in, body still to read) and the replica that sent it. */
+    record Answer(HttpResponse<InputStream> response, Upstream.Replica replica) {}
+
     private final HttpClient quick;
     private final HttpClient streaming;
 
@@ -50,10 +62,10 @@ final class Forwarder {
 
     /**
      * A client for requests without a body, which runs HttpClient's internal steps on its own
-     * selector thread instead of handing each to another thread: about a third fewer thread
-     * switches (futex calls) per request, the largest cost of a proxied GET. It cannot carry a
-     * request body: HttpClient reads the next piece of a body on its executor, and a client
-     * that uploads slowly would then stall the selector thread that every request shares.
+     * selector thread instead of handing each to another thread: fewer thread switches per
+     * request, the largest cost of a proxied GET. It cannot carry a request body: HttpClient
+     * reads the next piece of a body on its executor, and a client that uploads slowly would
+     * then stall the selector thread that every request shares.
      */
     static HttpClient quickClient(Duration connectTimeout) {
         return Client.create(connectTimeout, Runnable::run);
@@ -63,59 +75,94 @@ final class Forwarder {
      * Sends the request that {@code build} completes (method, headers, {@code body}) to
      * {@code pathAndQuery} on a replica of {@code route}'s upstream and returns once the
      * response headers arrived; the caller reads and closes the body. With {@code retryable},
-     * a replica that refuses the connection is set aside and the next one tried; a request
-     * with a {@code body} (null for none) is sent once.
+     * a replica that cannot be reached is set aside and the next one tried; a request with a
+     * {@code body} (null for none) is sent once.
      */
-    HttpResponse<InputStream> send(Route route, String pathAndQuery, BoundedBody body,
-            boolean retryable, Consumer<HttpRequest.Builder> build) throws Failure {
+    Answer send(Route route, String pathAndQuery, BoundedBody body, boolean retryable,
+            Consumer<HttpRequest.Builder> build) throws Failure {
         HttpClient client = body != null ? streaming : quick;
-        Upstream upstream = route.upstream();
         Set<Upstream.Replica> tried = new HashSet<>();
         Failure last = null;
         for (int attempt = 0; attempt < (retryable ? MAX_ATTEMPTS : 1); attempt++) {
-            Upstream.Replica replica;
-            try {
-                replica = upstream.next();
-            } catch (Upstream.NoReplicas e) {
-                throw new Failure(502, "no-replica", e.getMessage());
-            }
+            Upstream.Replica replica = next(route);
             if (!tried.add(replica)) break; // every replica left has failed already
             HttpRequest.Builder request =
                     Client.request(replica.uri(pathAndQuery), route.timeout());
             build.accept(request);
-            String who = upstream.host() + " (" + replica + ")";
             try {
                 HttpResponse<InputStream> response =
                         client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                if (response.statusCode() >= 500) upstream.failed(replica);
-                else upstream.succeeded(replica);
-                return response;
-            } catch (HttpConnectTimeoutException e) {
-                upstream.failed(replica);
-                last = new Failure(502, "connect-timeout", who + " accepted no connection in time");
-            } catch (HttpTimeoutException e) {
-                if (body != null && !body.complete()) { // the client is the slow one
-                    throw new Failure(408, "slow-body", "the request body did not arrive within "
-                            + route.timeout().toMillis() + " ms");
-                }
-                upstream.failed(replica);
-                throw new Failure(504, "timeout", who + " did not answer within "
-                        + route.timeout().toMillis() + " ms");
+                route.upstream().succeeded(replica);
+                return new Answer(response, replica);
             } catch (IOException e) {
-                if (body != null && body.clientFault() != null) { // not the replica's fault
-                    throw new Failure(400, "client-body", body.clientFault());
+                last = failure(route, replica, body, e);
+                if (!last.reason.equals("refused") && !last.reason.equals("connect-timeout")) {
+                    throw last;
                 }
-                upstream.failed(replica);
-                if (!causedBy(e, ConnectException.class, NoRouteToHostException.class)) {
-                    throw new Failure(502, "broken", who + " failed: " + e.getMessage());
-                }
-                last = new Failure(502, "refused", who + " refused the connection");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Failure(502, "interrupted", "the gateway is stopping");
             }
         }
         throw last;
+    }
+
+    /** Sets aside {@code replica} after a failure of its own, mid-answer included. */
+    static void brokeMidAnswer(Route route, Upstream.Replica replica, IOException e) {
+        setAside(route, replica, "broken", e);
+    }
+
+    private static Upstream.Replica next(Route route) throws Failure {
+        try {
+            return route.upstream().next();
+        } catch (Upstream.NoReplicas e) {
+            throw new Failure(502, "no-replica", "route " + route.prefix() + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** What a failed call means, and whose it is: the client's, or the replica's. */
+    private static Failure failure(Route route, Upstream.Replica replica, BoundedBody body,
+            IOException e) {
+        String on = "route " + route.prefix() + ": " + route.upstream().host();
+        boolean bodyPending = body != null && !body.complete();
+        if (body != null && body.clientFault() != null) {
+            return new Failure(400, "client-body", body.clientFault());
+        }
+        if (e instanceof HttpConnectTimeoutException) { // a kind of HttpTimeoutException
+            setAside(route, replica, "connect-timeout", e);
+            return new Failure(502, "connect-timeout", on + " accepted no connection in time");
+        }
+        if (e instanceof HttpTimeoutException) {
+            if (bodyPending) { // the client is the slow one
+                return new Failure(408, "slow-body", "the request body did not arrive within "
+                        + route.timeout().toMillis() + " ms");
+            }
+            setAside(route, replica, "timeout", e);
+            return new Failure(504, "timeout", on + " did not answer within "
+                    + route.timeout().toMillis() + " ms");
+        }
+        if (causedBy(e, ConnectException.class, NoRouteToHostException.class)) {
+            setAside(route, replica, "refused", e);
+            return new Failure(502, "refused", on + " refused the connection");
+        }
+        if (bodyPending) {
+            // The replica may have cut off an upload it would not take (too large, too slow,
+            // or shed under load) and closed: the client's request, not the replica, failed.
+            Log.info("upstream closed during the request body", "route", route.prefix(),
+                    "replica", replica.toString(), "error", e.toString());
+            return new Failure(502, "closed-during-body", on
+                    + " closed the connection before the request body was sent whole");
+        }
+        setAside(route, replica, "broken", e);
+        return new Failure(502, "broken", on + " closed the connection without an answer");
+    }
+
+    private static void setAside(Route route, Upstream.Replica replica, String reason,
+            IOException e) {
+        route.upstream().failed(replica);
+        Log.warn("replica set aside", "route", route.prefix(), "upstream", route.upstream().host(),
+                "replica", replica.toString(), "reason", reason, "error", e.toString());
     }
 
     /** Whether {@code e} or one of its causes is one of {@code types}. */

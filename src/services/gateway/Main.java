@@ -41,15 +41,15 @@ public final class Main {
             RateLimiter limiter = new RateLimiter(Config.integer("RATE_LIMIT_CLIENTS",
                     RateLimiter.DEFAULT_MAX_BUCKETS, 1, 10_000_000));
             Cors cors = Cors.of(Config.string("CORS_ORIGINS", DEFAULT_CORS_ORIGINS));
-            Proxy proxy = new Proxy(table, forwarder, metrics,
-                    new Proxy.Guards(cors, limiter, apiKeys(table)));
-            Overview overview = new Overview(table, forwarder);
+            Proxy.Guards guards = new Proxy.Guards(cors, limiter, apiKeys(table));
+            Proxy proxy = new Proxy(table, forwarder, metrics, guards);
+            Overview overview = new Overview(table, forwarder, guards);
             UpstreamHealth health = new UpstreamHealth(table, quick, service.instance());
             // The gateway's own routes come first; every other request is proxied.
             service.routes()
                     .get("/api/overview", overview::handle)
+                    .add("OPTIONS", "/api/overview", overview::options)
                     .get("/health", health::handle)
-                    .get("/metrics", metrics::handle)
                     .fallback(proxy::handle);
             for (Route route : table.routes()) {
                 Log.info("route", "prefix", route.prefix(), "upstream", route.upstream().host(),

@@ -39,13 +39,30 @@ final class Overview {
 
     private final RouteTable table;
     private final Forwarder forwarder;
+    private final Proxy.Guards guards;
 
-    Overview(RouteTable table, Forwarder forwarder) {
+    Overview(RouteTable table, Forwarder forwarder, Proxy.Guards guards) {
         this.table = table;
         this.forwarder = forwarder;
+        this.guards = guards;
     }
 
+    /** {@code OPTIONS /api/overview}: a browser's preflight, or the methods it allows. */
+    void options(Request request) throws IOException {
+        if (guards.cors().handle(request.exchange())) return;
+        request.header("Allow", "GET, HEAD, OPTIONS").noContent();
+    }
+
+    /**
+     * {@code GET /api/overview}, guarded like the routes it asks: CORS, and a token from the
+     * rate limit of each part's route, since the client is asking for those parts.
+     */
     void handle(Request request) throws IOException {
+        guards.cors().handle(request.exchange());
+        for (Part part : PARTS) {
+            table.find(part.path())
+                    .ifPresent(route -> guards.limiter().check(request.exchange(), route));
+        }
         String id = RequestId.current(); // thread-local: handed to each part's own thread
         Map<Part, CompletableFuture<Result>> calls = new LinkedHashMap<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -94,7 +111,7 @@ final class Overview {
         String target = route.upstreamPath(part.path()) + "?limit=" + ITEMS;
         try {
             HttpResponse<InputStream> response = forwarder.send(route, target, null, true,
-                    upstream -> upstream.GET().header("Accept", "application/json"));
+                    upstream -> upstream.GET().header("Accept", "application/json")).response();
             try (InputStream in = response.body()) {
                 byte[] bytes = in.readNBytes(MAX_PART_BYTES + 1);
                 if (response.statusCode() != 200) {

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.Set;
 import kit.Problem;
 import kit.Request;
+import kit.Upstream;
 
 /**
  * The reverse proxy: every request no gateway route takes is checked, matched against the
@@ -69,9 +70,9 @@ final class Proxy {
         if (length > route.maxBody()) throw tooLarge(exchange, route);
         BoundedBody body = new BoundedBody(exchange.getRequestBody(), route.maxBody());
         boolean hasBody = chunked || length > 0;
-        HttpResponse<InputStream> response;
+        Forwarder.Answer answer;
         try {
-            response = forwarder.send(route, target, hasBody ? body : null,
+            answer = forwarder.send(route, target, hasBody ? body : null,
                     !hasBody && IDEMPOTENT.contains(method),
                     upstream -> {
                         ForwardedHeaders.toUpstream(exchange, upstream);
@@ -90,14 +91,14 @@ final class Proxy {
         } catch (IllegalArgumentException e) { // HttpClient refused a method or header value
             throw Problem.badRequest("cannot forward this request: " + e.getMessage());
         }
-        try (InputStream in = response.body()) {
-            respond(exchange, response, in);
+        try (InputStream in = answer.response().body()) {
+            respond(exchange, answer.response(), new UpstreamBody(in, route, answer.replica()));
         }
     }
 
     /** Sends the upstream's status, headers and body; its length when it gave one. */
     private static void respond(HttpExchange exchange, HttpResponse<InputStream> response,
-            InputStream in) throws IOException {
+            UpstreamBody in) throws IOException {
         int status = response.statusCode();
         ForwardedHeaders.toClient(response.headers(), exchange.getResponseHeaders());
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -143,6 +144,25 @@ final class Proxy {
     private static BodyPublisher publisher(BoundedBody body, long length) {
         BodyPublisher stream = BodyPublishers.ofInputStream(() -> body);
         return length > 0 ? BodyPublishers.fromPublisher(stream, length) : stream;
+    }
+
+    /**
+     * The upstream's answer body as the proxy copies it: a read that fails is the replica
+     * breaking mid-answer (set aside), while a failed write is the client's going away.
+     */
+    private record UpstreamBody(InputStream in, Route route, Upstream.Replica replica) {
+        int read(byte[] buffer) throws IOException {
+            try {
+                return in.read(buffer);
+            } catch (IOException e) {
+                Forwarder.brokeMidAnswer(route, replica, e);
+                throw e;
+            }
+        }
+
+        int available() throws IOException {
+            return in.available();
+        }
     }
 
     private static long declaredLength(HttpExchange exchange) {

@@ -79,12 +79,28 @@ final class RouteTable {
                     throw new Invalid(where + "prefix " + route.prefix()
                             + " is already routed on line " + other.line());
                 }
+                requireSameWrites(where, route, other);
             }
             routes.add(route);
         }
         if (routes.isEmpty()) throw new Invalid(source + ": has no route");
         routes.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
         return new RouteTable(List.copyOf(routes), upstreams);
+    }
+
+    /**
+     * Two routes to one upstream must guard writes alike: a key on one and none on the other
+     * leaves the upstream open to writes through the second (a rewrite reaches the same paths).
+     */
+    private static void requireSameWrites(String where, Route route, Route other)
+            throws Invalid {
+        if (route.upstream() == other.upstream() && route.writeKey() != other.writeKey()) {
+            throw new Invalid(where + "writes=" + (route.writeKey() ? "key" : "open") + " but "
+                    + other.prefix() + " (line " + other.line() + ") reaches the same upstream "
+                    + route.upstream().host() + " with writes="
+                    + (other.writeKey() ? "key" : "open")
+                    + ": every route to one upstream must guard writes alike");
+        }
     }
 
     private static Route parse(String text, int line, String where,

@@ -3,6 +3,8 @@ package gateway;
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
+import com.eclipsesource.json.JsonValue;
+import com.eclipsesource.json.ParseException;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -19,15 +21,26 @@ import kit.Upstream;
 /**
  * The gateway's {@code GET /health}: always 200 while the gateway itself runs (so its container
  * healthcheck does not flap when an upstream is down), with status "up" or "degraded" and the
- * readiness of every replica of every upstream, probed on their {@code /ready} at once.
+ * readiness of every replica of every upstream, probed on their {@code /ready} at once. Each
+ * replica is named by its instance (as in X-Served-By), never by its address.
+ *
+ * <p>The probes' result is reused for {@link #FRESH_FOR}, and callers who come while a probe
+ * runs wait for it: a flood of {@code /health} becomes at most one probe per replica that
+ * often, not a flood upstream.
  */
 final class UpstreamHealth {
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(800);
+    static final Duration FRESH_FOR = Duration.ofSeconds(1);
+    /** A replica's /ready answer is a few hundred bytes. */
+    static final int MAX_READY_BYTES = 16 * 1024;
+
+    private record Probed(JsonObject upstreams, boolean allUp, long atNanos) {}
 
     private final RouteTable table;
     private final HttpClient client;
     private final String instance;
     private final Instant started = Instant.now();
+    private CompletableFuture<Probed> latest;
 
     UpstreamHealth(RouteTable table, HttpClient client, String instance) {
         this.table = table;
@@ -36,22 +49,39 @@ final class UpstreamHealth {
     }
 
     void handle(Request request) throws IOException {
-        List<CompletableFuture<JsonObject>> probes = new ArrayList<>();
-        for (Upstream upstream : table.upstreams()) probes.add(probe(upstream));
-        JsonObject upstreams = new JsonObject();
-        boolean allUp = true;
-        for (CompletableFuture<JsonObject> probe : probes) {
-            JsonObject result = probe.join();
-            allUp &= result.get("status").asString().equals("up");
-            upstreams.add(result.get("name").asString(), result.remove("name"));
-        }
+        Probed probed = current().join();
         request.respond(200, Json.object()
-                .add("status", allUp ? "up" : "degraded")
+                .add("status", probed.allUp() ? "up" : "degraded")
                 .add("service", "gateway")
                 .add("instance", instance)
                 .add("uptime_s", Duration.between(started, Instant.now()).toSeconds())
                 .add("jvm", Service.jvmView())
-                .add("upstreams", upstreams));
+                .add("upstreams", probed.upstreams()));
+    }
+
+    /** The latest probe if it is fresh or still running; otherwise a new one. */
+    private synchronized CompletableFuture<Probed> current() {
+        if (latest != null && !latest.isCompletedExceptionally() && (!latest.isDone()
+                || System.nanoTime() - latest.join().atNanos() < FRESH_FOR.toNanos())) {
+            return latest;
+        }
+        latest = probeAll();
+        return latest;
+    }
+
+    private CompletableFuture<Probed> probeAll() {
+        List<CompletableFuture<JsonObject>> probes = new ArrayList<>();
+        for (Upstream upstream : table.upstreams()) probes.add(probe(upstream));
+        return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            JsonObject upstreams = new JsonObject();
+            boolean allUp = true;
+            for (CompletableFuture<JsonObject> probe : probes) {
+                JsonObject result = probe.join();
+                allUp &= result.get("status").asString().equals("up");
+                upstreams.add(result.get("name").asString(), result.remove("name"));
+            }
+            return new Probed(upstreams, allUp, System.nanoTime());
+        });
     }
 
     /** "up" when at least one replica is ready, with one line per replica. */
@@ -64,27 +94,40 @@ final class UpstreamHealth {
             return CompletableFuture.completedFuture(
                     result.add("status", "down").add("detail", e.getMessage()));
         }
-        List<CompletableFuture<String>> states = new ArrayList<>();
+        List<CompletableFuture<JsonObject>> states = new ArrayList<>();
         for (Upstream.Replica replica : replicas) states.add(ready(replica));
         return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(all -> {
             JsonArray lines = new JsonArray();
             boolean anyReady = false;
             for (int i = 0; i < replicas.size(); i++) {
-                String state = states.get(i).join();
-                anyReady |= state.equals("ready");
-                lines.add(Json.object()
-                        .add("address", replicas.get(i).toString())
-                        .add("state", state)
-                        .add("set_aside", upstream.isEjected(replicas.get(i))));
+                JsonObject line = states.get(i).join();
+                anyReady |= line.get("state").asString().equals("ready");
+                lines.add(line.add("set_aside", upstream.isEjected(replicas.get(i))));
             }
             return result.add("status", anyReady ? "up" : "down").add("replicas", lines);
         });
     }
 
-    private CompletableFuture<String> ready(Upstream.Replica replica) {
+    private CompletableFuture<JsonObject> ready(Upstream.Replica replica) {
         var request = Client.request(replica.uri("/ready"), PROBE_TIMEOUT).GET().build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .thenApply(r -> r.statusCode() == 200 ? "ready" : "not ready: " + r.statusCode())
-                .exceptionally(e -> "unreachable: " + e.getCause().getClass().getSimpleName());
+        return client.sendAsync(request, Client.textUpTo(MAX_READY_BYTES))
+                .thenApply(UpstreamHealth::state)
+                .exceptionally(e -> Json.object().add("instance", Json.NULL).add("state",
+                        "unreachable: " + (e.getCause() == null ? e : e.getCause())
+                                .getClass().getSimpleName()));
+    }
+
+    private static JsonObject state(HttpResponse<String> answer) {
+        JsonValue instance = Json.NULL;
+        try {
+            JsonValue body = Json.parse(answer.body());
+            if (body.isObject() && body.asObject().get("instance") != null) {
+                instance = body.asObject().get("instance");
+            }
+        } catch (ParseException e) {
+            // not our kit's /ready: the status alone says enough
+        }
+        return Json.object().add("instance", instance).add("state",
+                answer.statusCode() == 200 ? "ready" : "not ready: " + answer.statusCode());
     }
 }

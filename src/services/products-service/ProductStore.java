@@ -16,6 +16,9 @@ final class ProductStore {
     private final Map<String, Long> idBySku = new HashMap<>();
     private long lastId;
 
+    /** A replica holds at most this many products, so that writes cannot fill its heap. */
+    static final int CAPACITY = 10_000;
+
     /** A store holding the course's five seed products, ids 1 to 5. */
     static ProductStore seeded() {
         ProductStore store = new ProductStore();
@@ -29,6 +32,7 @@ final class ProductStore {
 
     /** Stores {@code draft} under a new id; 409 when its sku is taken. */
     synchronized Product create(Product draft) {
+        requireRoom();
         requireFreeSku(draft.sku(), 0);
         Product product = new Product(++lastId, draft.sku(), draft.name(), draft.priceCents(),
                 draft.stock());
@@ -71,6 +75,13 @@ final class ProductStore {
         Long holder = idBySku.get(sku);
         if (holder != null && holder != owner) {
             throw Problem.conflict("the sku " + sku + " belongs to product " + holder);
+        }
+    }
+
+    private void requireRoom() {
+        if (byId.size() >= CAPACITY) {
+            throw Problem.of(507, "insufficient-storage", "Insufficient Storage",
+                    "this replica holds its maximum of " + CAPACITY + " products; delete some first");
         }
     }
 }

@@ -33,6 +33,9 @@ import kit.Upstream.Replica;
  * and safe to retry; a call that changes something would need its own rules.
  */
 final class UsersClient {
+    /** A's answers are a few kilobytes; a longer one is refused rather than held. */
+    static final int MAX_ANSWER_BYTES = 1 << 20;
+
     /** A usable answer from A: a status below 500 and a JSON object. */
     record Answer(int status, JsonObject body) {}
 
@@ -76,16 +79,18 @@ final class UsersClient {
                                     + "failures; the next trial is in " + seconds + " s")
                     .header("Retry-After", Long.toString(seconds));
         }
+        boolean answered = false;
         try {
             Answer answer = withRetries(path);
-            breaker.succeeded();
+            answered = true;
             return answer;
         } catch (CallFailed failure) {
-            breaker.failed();
             throw failure.problem();
-        } catch (RuntimeException e) {
-            breaker.failed(); // else a half-open breaker would wait forever for its trial
-            throw e;
+        } finally {
+            // Whatever ended the call, even an Error: a half-open breaker must hear how its
+            // trial went, or it would refuse every call from then on.
+            if (answered) breaker.succeeded();
+            else breaker.failed();
         }
     }
 
@@ -95,7 +100,7 @@ final class UsersClient {
         for (Replica replica : upstream.replicas()) {
             try {
                 if (attempt(replica, "/health").status() == 200) return;
-                why = replica + " is not healthy";
+                why = "a replica of " + upstream.host() + " is not healthy";
             } catch (CallFailed failure) {
                 why = failure.getMessage();
             }
@@ -155,7 +160,7 @@ final class UsersClient {
                 .GET()
                 .build();
         CompletableFuture<HttpResponse<String>> pending =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+                client.sendAsync(request, Client.textUpTo(MAX_ANSWER_BYTES));
         HttpResponse<String> response;
         try {
             // The client's request timeout stops waiting once the head is in; this bound covers
@@ -169,10 +174,11 @@ final class UsersClient {
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
-            throw new CallFailed(CallFailed.Kind.BROKEN, "interrupted while calling " + replica);
+            throw new CallFailed(CallFailed.Kind.BROKEN,
+                    "interrupted while calling " + upstream.host());
         }
         int status = response.statusCode();
-        String from = upstream.host() + " at " + replica;
+        String from = upstream.host();
         if (status >= 500) {
             throw new CallFailed(CallFailed.Kind.BROKEN, from + " answered " + status);
         }
@@ -186,8 +192,10 @@ final class UsersClient {
                 + " with a body that is not a JSON object");
     }
 
+    /** Why a call failed, naming the service, not the replica's address (that is logged). */
     private CallFailed failure(Throwable cause, Replica replica) {
-        String at = upstream.host() + " at " + replica;
+        Log.info("call failed", "replica", replica.toString(), "error", String.valueOf(cause));
+        String at = upstream.host();
         // A connect timeout is also an HttpTimeoutException: test for it first.
         if (cause instanceof HttpConnectTimeoutException) {
             return new CallFailed(CallFailed.Kind.UNREACHABLE, at
@@ -200,6 +208,7 @@ final class UsersClient {
         if (cause instanceof ConnectException) {
             return new CallFailed(CallFailed.Kind.REFUSED, at + " refused the connection");
         }
-        return new CallFailed(CallFailed.Kind.BROKEN, at + " failed: " + cause);
+        return new CallFailed(CallFailed.Kind.BROKEN, at + " failed: "
+                + cause.getClass().getSimpleName());
     }
 }

@@ -17,6 +17,9 @@ final class UserStore {
     private final Map<String, Long> idByEmail = new HashMap<>();
     private long lastId;
 
+    /** A replica holds at most this many users, so that writes cannot fill its heap. */
+    static final int CAPACITY = 10_000;
+
     /** A store holding the course's three seed users, ids 1 to 3. */
     static UserStore seeded() {
         UserStore store = new UserStore();
@@ -28,6 +31,7 @@ final class UserStore {
 
     /** Stores {@code draft} under a new id; 409 when its e-mail is taken. */
     synchronized User create(User draft) {
+        requireRoom();
         requireFreeEmail(draft.email(), 0);
         User user = new User(++lastId, draft.name(), draft.email());
         byId.put(user.id(), user);
@@ -69,6 +73,13 @@ final class UserStore {
         Long holder = idByEmail.get(email);
         if (holder != null && holder != owner) {
             throw Problem.conflict("the e-mail " + email + " belongs to user " + holder);
+        }
+    }
+
+    private void requireRoom() {
+        if (byId.size() >= CAPACITY) {
+            throw Problem.of(507, "insufficient-storage", "Insufficient Storage",
+                    "this replica holds its maximum of " + CAPACITY + " users; delete some first");
         }
     }
 }
