@@ -215,7 +215,7 @@ public final class Service {
             idlePolls = admission.inFlight() == 0 ? idlePolls + 1 : 0;
             pause(Duration.ofMillis(10));
         }
-        boolean drained = inFlight.get() == 0;
+        boolean drained = admission.inFlight() == 0;
         onStop.forEach(Runnable::run);
         Log.info("stopped", "service", name);
         Log.flush();
