@@ -14,7 +14,7 @@ PORT_VAR_5=GATEWAY_PORT
 # each reaches its dependencies: the catalog waits for them in the background, B and the
 # gateway look names up when asked, and a test's first request must not be the one that waits.
 stacks_up() {
-  local n port used=" " pids=() i=0
+  local n port used=" " pids=() i=0 failed=""
   remember ID "$$"
   remember TMP "$(mktemp -d)"
   remember SECRET_3 "$TMP/secrets/db-password"
@@ -26,12 +26,12 @@ stacks_up() {
     remember "PORT_$n" "$port"
   done
   for n in $STACKS; do stack "$n" up -d --wait >"$TMP/up-$n.log" 2>&1 & pids+=($!); done
-  for n in $STACKS; do
-    wait "${pids[i++]}" || {
-      echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; stack "$n" logs --tail 20
-      return 1
-    }
+  # Every start ends before setup does, failed or not: teardown must find all there is.
+  for n in $STACKS; do wait "${pids[i++]}" || failed+=" $n"; done
+  for n in $failed; do
+    echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; stack "$n" logs --tail 20
   done
+  [ -z "$failed" ] || return 1
   for n in $STACKS; do
     case $n in
       3) wait_for 30 "the catalog reading PostgreSQL" catalog_reads_postgres ;;

@@ -144,6 +144,8 @@ test_request_id_travels_from_b_to_a() {
 }
 
 test_a_stopped_b_answers_503_within_1s() {
+  # Started again whatever happens: the tests after this one need A.
+  trap 'compose start service-a >/dev/null 2>&1' EXIT
   compose stop service-a
   timed_get /profiles/1
   expect_problem 503
@@ -278,7 +280,7 @@ test_a_failed_call_is_retried_twice_with_growing_pauses() {
 }
 
 test_every_replica_answers_when_a_is_scaled_to_3() {
-  B_PORT=$PORT compose up -d --no-recreate --scale service-a=3 --wait
+  B_PORT=$PORT compose up -d --no-recreate --scale service-a=3 --wait service-a
   scaled=$(now_ms)
   hosts=$(for c in $(compose ps -q service-a); do hostname_of "$c"; done | sort | paste -sd' ')
   expect_match '^[0-9a-f]{12} [0-9a-f]{12} [0-9a-f]{12}$' "$hosts" "A's 3 hostnames"

@@ -50,9 +50,11 @@ setup() {
      echo $? >"$TMP/rc.$n") &
     job[$n]=$!
   done
-  for n in $CHALLENGES; do
-    wait "${job[$n]}" || { echo "challenge $n did not start:"; tail -20 "$TMP/up.$n"; return 1; }
-  done
+  # Every start ends before setup does, failed or not: teardown must find all there is.
+  failed=""
+  for n in $CHALLENGES; do wait "${job[$n]}" || failed+=" $n"; done
+  for n in $failed; do echo "challenge $n did not start:"; tail -20 "$TMP/up.$n"; done
+  [ -z "$failed" ]
 }
 
 teardown() {
