@@ -200,7 +200,8 @@ test_a_failed_trial_opens_the_breaker_again() {
     [ "$(json .type)" = /problems/circuit-open ] || break
     sleep 0.2
   done
-  expect_eq "504 /problems/upstream-timeout" "$STATUS $(json .type)" "the trial call's answer"
+  expect_eq "504 /problems/upstream-timeout" "$STATUS $(json .type)" "the trial call's answer" \
+    || { echo "body: $BODY"; return 1; }
   expect_ge 1500 "$ELAPSED" "ms for the trial call (A's timeout is 1500)"
   timed_get /profiles/1
   expect_problem 503
