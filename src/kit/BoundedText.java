@@ -1,7 +1,6 @@
 package kit;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +37,7 @@ final class BoundedText implements HttpResponse.BodySubscriber<String> {
         for (ByteBuffer item : items) {
             if (bytes.size() + item.remaining() > maxBytes) {
                 subscription.cancel();
-                text.completeExceptionally(
-                        new IOException("the answer is longer than " + maxBytes + " bytes"));
+                text.completeExceptionally(new Client.TooLong(maxBytes));
                 return;
             }
             byte[] piece = new byte[item.remaining()];

@@ -1,5 +1,6 @@
 package kit;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,9 +48,16 @@ public final class Client {
                 .build();
     }
 
+    /** An answer longer than the caller takes ({@link #textUpTo}). */
+    public static final class TooLong extends IOException {
+        TooLong(int maxBytes) {
+            super("the answer is longer than " + maxBytes + " bytes");
+        }
+    }
+
     /**
-     * An answer's body as UTF-8 text, failed (an IOException) once it passes {@code maxBytes}:
-     * a dependency that sends without end must not fill the caller's heap.
+     * An answer's body as UTF-8 text, failed with {@link TooLong} once it passes
+     * {@code maxBytes}: a dependency that sends without end must not fill the caller's heap.
      */
     public static HttpResponse.BodyHandler<String> textUpTo(int maxBytes) {
         return info -> new BoundedText(maxBytes);

@@ -48,7 +48,7 @@ under() {
   echo "  $name: $rps req/s, p99 $p99 ms, $errors errors; the attack got: $got"
 }
 
-GATEWAY_PORT=$(free_port) compose up -d --wait >/dev/null
+GATEWAY_PORT=$(free_port) compose up -d --wait >/dev/null 2>&1
 read -r BASE_RPS _ BASE_P99 errors <<<"$(client)"   # warms the gateway up too
 read -r BASE_RPS _ BASE_P99 errors <<<"$(client)"
 record overload "client, no attack" "req/s" "$BASE_RPS" req/s

@@ -196,6 +196,10 @@ final class UsersClient {
     private CallFailed failure(Throwable cause, Replica replica) {
         Log.info("call failed", "replica", replica.toString(), "error", String.valueOf(cause));
         String at = upstream.host();
+        if (causedBy(cause, Client.TooLong.class)) {
+            return new CallFailed(CallFailed.Kind.BROKEN, at + " sent an answer longer than "
+                    + MAX_ANSWER_BYTES + " bytes");
+        }
         // A connect timeout is also an HttpTimeoutException: test for it first.
         if (cause instanceof HttpConnectTimeoutException) {
             return new CallFailed(CallFailed.Kind.UNREACHABLE, at
@@ -210,5 +214,12 @@ final class UsersClient {
         }
         return new CallFailed(CallFailed.Kind.BROKEN, at + " failed: "
                 + cause.getClass().getSimpleName());
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
     }
 }
