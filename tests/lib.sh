@@ -1,39 +1,61 @@
 # Helpers for test suites (sourced by tests/run). Every expectation prints what was expected
 # and what came back, and returns non-zero so the test stops there.
+#
+# A failed expectation also leaves a mark (FAILED_MARK, set by tests/run) that fails the test
+# whatever happens next: under `if`, `||`, `&&` or `!`, and inside `$(...)`, bash ignores
+# `set -e` and a return status is easily lost, but the mark stays. So an expectation is never
+# a question to ask: use `[ ... ]` or `[[ ... ]]` where a branch depends on a value.
 
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
 export IMAGE_PREFIX=${IMAGE_PREFIX:-desafios} VERSION=${VERSION:-0.1.0}
 
+# failed MESSAGE...: prints MESSAGE (on standard error, so that `$(...)` does not swallow it),
+# marks the test failed and returns 1.
+failed() {
+  printf '%s\n' "$@" >&2
+  if [ -n "${FAILED_MARK:-}" ]; then printf '%s\n' "$@" >>"$FAILED_MARK"; fi
+  return 1
+}
+
 # expect_eq EXPECTED ACTUAL [WHAT]
 expect_eq() {
   [ "$1" = "$2" ] && return 0
-  printf 'expected %s: %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
-  return 1
+  failed "expected ${3:-value}: $1" "     but got: $2"
 }
 
 # expect_match REGEX ACTUAL [WHAT]  (extended regular expression)
 expect_match() {
   [[ $2 =~ $1 ]] && return 0
-  printf 'expected %s to match: %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
-  return 1
+  failed "expected ${3:-value} to match: $1" "     but got: $2"
 }
 
-# expect_le LIMIT ACTUAL [WHAT]  (numbers; ACTUAL may have decimals)
+# is_number TEXT: TEXT is a decimal number (a sign, digits, a fraction), nothing else.
+is_number() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+
+# expect_le LIMIT ACTUAL [WHAT]  (numbers; either may have decimals; anything else fails)
 expect_le() {
+  is_number "$1" || failed "expect_le: the limit for ${3:-value} is not a number: '$1'" || return
+  is_number "$2" || failed "expected ${3:-value} <= $1" "     but got no number: '$2'" || return
   awk -v a="$2" -v l="$1" 'BEGIN { exit !(a <= l) }' && return 0
-  printf 'expected %s <= %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
-  return 1
+  failed "expected ${3:-value} <= $1" "     but got: $2"
 }
 
-# expect_ge MINIMUM ACTUAL [WHAT]  (numbers; ACTUAL may have decimals)
+# expect_ge LIMIT ACTUAL [WHAT]  (numbers, as expect_le)
 expect_ge() {
-  [[ $2 =~ ^-?[0-9]+(\.[0-9]+)?$ ]] && awk -v a="$2" -v m="$1" 'BEGIN { exit !(a >= m) }' \
-    && return 0
-  printf 'expected %s >= %s\n     but got: %s\n' "${3:-value}" "$1" "$2"
-  return 1
+  is_number "$1" || failed "expect_ge: the limit for ${3:-value} is not a number: '$1'" || return
+  is_number "$2" || failed "expected ${3:-value} >= $1" "     but got no number: '$2'" || return
+  awk -v a="$2" -v l="$1" 'BEGIN { exit !(a >= l) }' && return 0
+  failed "expected ${3:-value} >= $1" "     but got: $2"
 }
 
-fail() { echo "$*"; return 1; }
+fail() { failed "$*"; }
+
+# skip REASON: ends the test here as skipped (not passed), saying why. Call it from the test
+# itself, not inside `$(...)` or a pipeline.
+skip() {
+  printf '%s\n' "$*" >"${SKIP_MARK:?skip runs only under tests/run}"
+  exit 0
+}
 
 # remember NAME VALUE: in setup, passes a value (a port, a path) on to every test and teardown.
 remember() {
@@ -50,6 +72,41 @@ wait_for() {
       echo "timed out after ${limit}s waiting for: $what"; return 1
     fi
     sleep 0.2
+  done
+}
+
+# bounded SECONDS COMMAND...: runs COMMAND, which must end by itself within SECONDS (such as a
+# service that must refuse to start). Sets OUT (its standard output and error) and RC (its
+# exit status). Still running after SECONDS, it is killed and the test fails, saying so.
+bounded() {
+  local limit=$1; shift
+  RC=0
+  OUT=$(timeout -k 5 "$limit" "$@" 2>&1) || RC=$?
+  case $RC in
+    124|137) failed "still running after ${limit}s, killed (it must end by itself): $*" ;;
+  esac
+}
+
+# docker_run_bounded SECONDS DOCKER_RUN_ARGS...: `docker run --rm` of a container that must
+# end by itself within SECONDS, as `bounded`; one still running then is removed.
+docker_run_bounded() {
+  local limit=$1 name; shift
+  name="test-run-${TEST_RUN_ID:-$$}-$RANDOM$RANDOM"
+  bounded "$limit" docker run --rm --name "$name" --label "test.run=${TEST_RUN_ID:-$$}" "$@" \
+    || { docker rm -f "$name" >/dev/null 2>&1; return 1; }
+}
+
+# freeze CONTAINER...: `docker pause`, tried up to 3 times per container: on a loaded machine
+# the kernel's freezer may give up on a task that does not stop in time ("unable to freeze").
+freeze() {
+  local c try
+  for c in "$@"; do
+    for try in 1 2 3; do
+      docker pause "$c" >/dev/null && continue 2
+      [ "$(docker inspect -f '{{.State.Paused}}' "$c")" = true ] && continue 2
+      sleep 0.5
+    done
+    failed "could not pause container $c"; return 1
   done
 }
 
@@ -82,18 +139,21 @@ header() { grep -i "^$1:" <<<"$HEADERS" | head -1 | cut -d: -f2- | sed 's/^ *//'
 json() { jq -r "$1" <<<"$BODY"; }
 
 # expect_problem STATUS: the last response is STATUS with one problem+json body and request id.
+# Each check returns at once, so that only the first failure is reported, however it is called.
 expect_problem() {
-  expect_eq "$1" "$STATUS" "status" || { echo "body: $BODY"; return 1; }
-  expect_match '^application/problem\+json' "$(header content-type)" "content-type"
-  expect_eq "$1" "$(json .status)" "problem status"
-  expect_match '^/problems/' "$(json .type)" "problem type"
-  expect_match '.+' "$(json .detail)" "problem detail"
+  expect_eq "$1" "$STATUS" "status" || { echo "body: $BODY" >&2; return 1; }
+  expect_match '^application/problem\+json' "$(header content-type)" "content-type" || return
+  jq -e . <<<"$BODY" >/dev/null 2>&1 || failed "expected a JSON body, got: ${BODY:0:200}" || return
+  expect_eq "$1" "$(json .status)" "problem status" || return
+  expect_match '^/problems/' "$(json .type)" "problem type" || return
+  expect_match '.+' "$(json '.detail | strings')" "problem detail" || return
+  expect_match '.+' "$(header x-request-id)" "X-Request-Id" || return
   expect_eq "$(header x-request-id)" "$(json .request_id)" "problem request_id"
 }
 
 # Compose, for a suite: `project NAME N` picks a unique project for challenge N.
 project() {
-  export COMPOSE_PROJECT_NAME="test-$1-$$"
+  export COMPOSE_PROJECT_NAME="test-$1-${TEST_RUN_ID:-$$}"
   COMPOSE_FILE_PATH="$ROOT/challenges/$2/compose.yaml"
 }
 compose() { docker compose -f "$COMPOSE_FILE_PATH" -p "$COMPOSE_PROJECT_NAME" "$@"; }

@@ -14,7 +14,7 @@ PORT_VAR_5=GATEWAY_PORT
 # each reaches its dependencies: the catalog waits for them in the background, B and the
 # gateway look names up when asked, and a test's first request must not be the one that waits.
 stacks_up() {
-  local n port used=" " pids=() i=0
+  local n port used=" " pids=() i=0 failed=""
   remember ID "$$"
   remember TMP "$(mktemp -d)"
   remember SECRET_3 "$TMP/secrets/db-password"
@@ -26,12 +26,12 @@ stacks_up() {
     remember "PORT_$n" "$port"
   done
   for n in $STACKS; do stack "$n" up -d --wait >"$TMP/up-$n.log" 2>&1 & pids+=($!); done
-  for n in $STACKS; do
-    wait "${pids[i++]}" || {
-      echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; stack "$n" logs --tail 20
-      return 1
-    }
+  # Every start ends before setup does, failed or not: teardown must find all there is.
+  for n in $STACKS; do wait "${pids[i++]}" || failed+=" $n"; done
+  for n in $failed; do
+    echo "challenge $n did not start:"; tail -20 "$TMP/up-$n.log"; stack "$n" logs --tail 20
   done
+  [ -z "$failed" ] || return 1
   for n in $STACKS; do
     case $n in
       3) wait_for 30 "the catalog reading PostgreSQL" catalog_reads_postgres ;;
@@ -71,18 +71,23 @@ catalog_reads_postgres() { curl -sf -H 'Cache-Control: no-cache' "$(url 3)/produ
 gateway_up() { [ "$(curl -sf "$(url 5)/health" | jq -r .status)" = up ]; }
 
 # snapshot N: challenge N's stored data, read through its list endpoints (challenge 3's from
-# PostgreSQL itself: no-cache).
+# PostgreSQL itself: no-cache). A list that cannot be read fails the snapshot and marks the
+# test failed (lib.sh's `failed`), wherever it was called: two failed reads must never
+# compare equal as "data unchanged".
 snapshot() {
-  case $1 in
-    1) echo "stateless" ;;
-    3) list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache' | jq -c .data ;;
-    4) list "$(url 4)/profiles" | jq -c .profiles ;;
-    5) list "$(url 5)/users?limit=100" | jq -c '[.total, .items]'
-       list "$(url 5)/products?limit=100" | jq -c '[.total, .items]' ;;
-  esac
+  local n=$1 a='' b=''
+  case $n in
+    1) echo stateless ;;
+    3) a=$(list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache') \
+         && jq -ce .data <<<"$a" ;;
+    4) a=$(list "$(url 4)/profiles") && jq -ce .profiles <<<"$a" ;;
+    5) a=$(list "$(url 5)/users?limit=100") && b=$(list "$(url 5)/products?limit=100") \
+         && jq -ce '[.total, .items]' <<<"$a" && jq -ce '[.total, .items]' <<<"$b" ;;
+    *) false ;;
+  esac || failed "cannot read the data of challenge $n: ${a:0:150} ${b:0:150}"
 }
-# list URL [CURL_ARGS...]: the body of a 200 answer, or a line that says what came instead.
-list() { curl -sS --fail-with-body --max-time 10 "$@" || echo '{"not":"a 200 answer"}'; }
+# list URL [CURL_ARGS...]: the body of a 200 answer; fails on anything else.
+list() { curl -sS --fail-with-body --max-time 10 "$@"; }
 
 # down_within_3s N: `docker compose down` of challenge N takes 3 s at most (its services stop
 # on SIGTERM at once, PostgreSQL with a fast shutdown; the compose files give them 3 s before

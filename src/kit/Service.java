@@ -146,7 +146,9 @@ public final class Service {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (redirect != null) redirect.stop(0);
             if (health != null) health.stop(0);
-            stop(server);
+            // A stop that finished every exchange ends with status 0 (a clean exit), rather
+            // than the 143 the JVM gives for SIGTERM; one that ran out of grace keeps 143.
+            if (stop(server)) Runtime.getRuntime().halt(0);
         }, "shutdown"));
         // The JVM's own clock: a process start time from /proc is only precise to a second.
         long sinceJvmStart = ManagementFactory.getRuntimeMXBean().getUptime();
@@ -199,7 +201,8 @@ public final class Service {
         return server;
     }
 
-    private void stop(HttpServer server) {
+    /** Stops within the grace; whether every exchange in flight finished. */
+    private boolean stop(HttpServer server) {
         stopping = true;
         Log.info("stopping", "service", name, "grace_s", stopGraceSeconds);
         // HttpServer.stop closes the listener at once, then waits for the exchanges in flight,
@@ -212,9 +215,11 @@ public final class Service {
             idlePolls = admission.inFlight() == 0 ? idlePolls + 1 : 0;
             pause(Duration.ofMillis(10));
         }
+        boolean drained = admission.inFlight() == 0;
         onStop.forEach(Runnable::run);
         Log.info("stopped", "service", name);
         Log.flush();
+        return drained;
     }
 
     private static void exit(int status) {
@@ -280,8 +285,11 @@ public final class Service {
                 .add("jvm", jvmView()));
     }
 
-    /** The container's limits as this JVM sees them (cgroups), for `make explain-N`. */
-    private static JsonObject jvmView() {
+    /**
+     * The container's limits as this JVM sees them (cgroups), for `make explain-N`: the "jvm"
+     * object of every service's {@code /health}, a service's own included.
+     */
+    public static JsonObject jvmView() {
         Runtime runtime = Runtime.getRuntime();
         return Json.object()
                 .add("available_processors", runtime.availableProcessors())

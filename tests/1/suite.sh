@@ -67,32 +67,48 @@ test_client_reports_an_unreachable_server_and_resumes() {
     "client start time (it never restarted)"
 }
 
-# load_until_stopped FILE: requests / in a loop (at most 300) and writes one line per request:
-# curl's exit code, the HTTP status, and whether the body was whole JSON.
+# load_until_stopped FILE STOP: requests / in a loop until the file STOP exists (at most 600),
+# and writes one line per request: curl's exit code, the HTTP status (000: none), and whether
+# the body was whole JSON. A failed request is written down like any other, and the loop goes
+# on: what happens around the server's stop is what the test looks at.
 load_until_stopped() {
-  for _ in $(seq 1 300); do
-    body=$(curl -s --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$PORT/"); rc=$?
+  local body rc code json whole
+  for _ in $(seq 1 600); do
+    [ -e "$2" ] && break
+    rc=0
+    body=$(curl -s --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$PORT/") || rc=$?
     code=$(tail -n1 <<<"$body"); json=$(sed '$d' <<<"$body")
     if jq -e .hostname <<<"$json" >/dev/null 2>&1; then whole=whole; else whole=none; fi
-    echo "$rc $code $whole" >>"$1"
-    [ "$rc" = 0 ] || break
+    echo "$rc ${code:-000} $whole" >>"$1"
   done
 }
+# count_lines FILE AWK_CONDITION: how many lines of FILE meet the condition.
+count_lines() { awk "$2 { n++ } END { print n + 0 }" "$1"; }
 
 test_stop_under_load_truncates_no_answer() {
-  results=$(mktemp)
-  for _ in 1 2 3 4; do load_until_stopped "$results" & done
+  results=$(mktemp) stop=$(mktemp -u)
+  trap 'touch "$stop"; wait; rm -f "$results" "$stop"; compose start server >/dev/null 2>&1' EXIT
+  for _ in 1 2 3 4; do load_until_stopped "$results" "$stop" & done
   wait_for 10 "requests under way" bash -c "[ \$(wc -l <'$results') -ge 20 ]"
+  before=$(wc -l <"$results")
   start=$(now_ms)
   docker stop "$(container server)" >/dev/null
   stopped_ms=$(( $(now_ms) - start ))
-  wait
+  # The load goes on against the stopped server until it has met its refusal.
+  wait_for 10 "a request refused by the stopped server" \
+    bash -c "[ \$(awk '\$2 == \"000\"' '$results' | wc -l) -ge 4 ]"
+  touch "$stop"; wait
   compose start server >/dev/null
-  # Every 200 carried a whole JSON body; every other outcome is a refusal with no answer at
-  # all (no status line), never a partial one.
-  bad=$(awk '($2 == "200" && $3 != "whole") || ($2 != "200" && $2 != "000")' "$results")
-  total=$(wc -l <"$results"); rm -f "$results"
-  expect_eq "" "$bad" "truncated or broken answers (of $total requests)"
+  total=$(wc -l <"$results")
+  ok=$(count_lines "$results" '$1 == 0 && $2 == "200" && $3 == "whole"')
+  refused=$(count_lines "$results" '$1 != 0 && $2 == "000"')
+  echo "report: $total requests ($before before the stop): $ok whole answers, $refused refused"
+  # Every request got a whole JSON answer or none at all (no status line): never a status
+  # with a cut or broken body, never an error after the answer began.
+  expect_eq "" "$(awk '!(($1 == 0 && $2 == "200" && $3 == "whole") || ($1 != 0 && $2 == "000"))' \
+    "$results" | sort | uniq -c | head -5)" "truncated or broken answers (of $total requests)"
+  expect_ge 20 "$ok" "whole answers"
+  expect_ge 4 "$refused" "requests refused once the server stopped"
   expect_le 2000 "$stopped_ms" "ms for docker stop (SIGTERM to exit)"
   wait_for 30 "server healthy again" curl -sf "http://127.0.0.1:$PORT/health"
 }

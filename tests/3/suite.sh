@@ -290,12 +290,19 @@ test_a_write_answered_503_still_invalidates_the_cache_when_it_commits() {
   wait_for 2 "the cache showing the committed price" shows_new
 }
 
+# REDIS_ALLOWANCE_MS: what a loaded two-core machine may add to Redis' 250 ms timeout before
+# the catalog's thread runs again (the README's promise: Redis costs an answer at most 250 ms).
+# Less than 250: an answer that waited for two timeouts still fails.
+REDIS_ALLOWANCE_MS=200
+
 test_redis_stopped_reads_bypass_to_postgres() {
   trap 'stack start redis >/dev/null 2>&1' EXIT
   stack stop redis
   for attempt in 1 2 3; do
     get /products/3
     expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "read $attempt"
+    expect_le $((250 + REDIS_ALLOWANCE_MS)) "$(json .timings_ms.redis)" \
+      "ms spent on Redis in read $attempt"
     expect_le 500 "$MS" "ms for read $attempt"
   done
   expect_match '^catalog; fwd=bypass$' "$(header cache-status)"
@@ -305,7 +312,13 @@ test_redis_stopped_reads_bypass_to_postgres() {
   send PUT /products/3 "$(product MN-303 '27-inch monitor' 119900 5)"
   expect_eq "200 true" "$STATUS $(json .cache.invalidation_pending)" "write while Redis is down"
   stack start redis
+  started=$(now_ms)
   wait_for 10 "the cache in use again" x_cache_is MISS /products/3
+  took=$(( $(now_ms) - started ))
+  echo "report: the catalog used Redis again $took ms after it started"
+  # The README's "notices within 2 s" (its probe's longest pause), and 1 s for Redis to start
+  # listening on a busy machine.
+  expect_le 3000 "$took" "ms until the catalog used the restarted Redis"
   get /products/3
   expect_eq "HIT 119900" "$(header x-cache) $(json .data.price_cents)"
   expect_eq 200 "$(ready_status)" "/ready"
@@ -316,12 +329,19 @@ test_redis_paused_reads_bypass_quickly_and_nothing_stale_returns() {
   get /products/4
   get /products/4
   expect_eq "HIT 59900" "$(header x-cache) $(json .data.price_cents)"
-  stack pause redis
+  freeze "$(container redis)"
   get /products/4
   expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "first read while paused"
-  expect_le 1000 "$MS" "ms for the first read (Redis' 250 ms timeout)"
+  echo "report: first read while Redis is paused: $(json .timings_ms.redis) ms on Redis," \
+    "$MS ms in all"
+  # The first read waits for Redis' timeout once: 250 ms, no more.
+  expect_le $((250 + REDIS_ALLOWANCE_MS)) "$(json .timings_ms.redis)" \
+    "ms spent on Redis in the first read (its 250 ms timeout)"
+  expect_le 1000 "$MS" "ms for the first read"
   get /products/4
   expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "second read"
+  expect_le $((250 + REDIS_ALLOWANCE_MS)) "$(json .timings_ms.redis)" \
+    "ms spent on Redis in the second read"
   expect_le 500 "$MS" "ms for the second read (Redis known down)"
   # This write cannot delete the cached copy now: it must be deleted before the cache is used.
   send PUT /products/4 "$(product HS-404 'Noise-cancelling headset' 54900 8)"
@@ -357,7 +377,7 @@ test_postgres_stopped_hits_survive_and_misses_are_503_fast() {
 test_postgres_paused_misses_are_503_within_a_second() {
   trap 'stack unpause postgres >/dev/null 2>&1' EXIT
   get /products/7
-  stack pause postgres
+  freeze "$(container postgres)"
   get /products/7
   expect_eq "200 HIT" "$STATUS $(header x-cache)" "cached item with PostgreSQL paused"
   for attempt in 1 2 3; do

@@ -83,16 +83,16 @@ test_plain_http_redirects_to_https_keeping_the_method() {
 }
 
 test_a_keystore_the_password_does_not_open_stops_the_gateway() {
-  local out
   (umask 022 && echo wrong-password >"$TMP/wrong")
-  out=$(docker run --rm --network none \
+  docker_run_bounded 30 --network none \
     -e TLS_KEYSTORE=/run/ks -e TLS_KEYSTORE_PASSWORD_FILE=/run/pw \
     -v "$ROOT/challenges/5/routes.conf:/etc/gateway/routes.conf:ro" \
     -v "$KEYSTORE:/run/ks:ro" -v "$TMP/wrong:/run/pw:ro" \
-    "$IMAGE_PREFIX/gateway:$VERSION" 2>&1) && fail "the gateway started: $out"
+    "$IMAGE_PREFIX/gateway:$VERSION"
+  expect_eq 2 "$RC" "exit status"
   expect_match 'TLS_KEYSTORE=.*/run/ks.*: expected a PKCS#12 keystore that .* opens .*password' \
-    "$(grep -F 'invalid configuration' <<<"$out")"
-  [[ $out != *wrong-password* ]] || fail "the log shows the password: $out"
+    "$(grep -F 'invalid configuration' <<<"$OUT")"
+  [[ $OUT != *wrong-password* ]] || fail "the log shows the password: $OUT"
 }
 
 # The healthcheck asks over plain HTTP on 127.0.0.1:8081 inside the container (a TLS handshake

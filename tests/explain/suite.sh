@@ -1,9 +1,17 @@
-# make explain-N: every value it prints is checked against Docker itself. Challenges 1 and 2
-# always run, each in its own compose project with its own ports; 3, 4 and 5 join when their
-# images are built and they start. explain runs once per challenge, in setup; the tests read
-# what it printed. Challenge 1 runs two clients, so that a name resolves to two addresses.
+# make explain-N: every value it prints is checked against Docker itself. Every challenge
+# runs, each in its own compose project with its own ports (`make test-explain` builds their
+# images; one missing or failing to start fails the setup: nothing is left out). explain runs
+# once per challenge, in setup; the tests read what it printed. Challenge 1 runs two clients,
+# so that a name resolves to two addresses. Each loop over what Docker reports checks how
+# many it went through, so that a loop over nothing cannot pass.
 
 SECTIONS="images networks ports volumes processes health"
+CHALLENGES="1 2 3 4 5"
+# What each challenge runs: containers (challenge 1: a server and two clients), networks,
+# Java services, and (network, service) and (network, container) pairs.
+declare -A CONTAINERS=([1]=3 [2]=1 [3]=3 [4]=2 [5]=3)
+declare -A NETWORKS=([1]=1 [2]=1 [3]=2 [4]=2 [5]=2)
+JVMS=7 SERVICES_ON_NETWORKS=14 CONTAINERS_ON_NETWORKS=15
 
 # stack N ARGS...: docker compose on challenge N, in this suite's project for it.
 stack() { docker compose -f "$ROOT/challenges/$1/compose.yaml" -p "test-explain$1-$$" "${@:2}"; }
@@ -30,38 +38,34 @@ setup() {
   remember TMP "$(mktemp -d)"
   make -s -C "$ROOT" challenges/2/secrets/db-password   # the rule run-2 depends on
   (umask 022; head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$TMP/db-password")
-  candidates="1 2"
-  for n in 3 4 5; do
-    if [ -f "$ROOT/challenges/$n/compose.yaml" ] && images_built "$n"; then candidates+=" $n"
-    else echo "challenge $n: not built, left out"; fi
+  expect_eq "$CHALLENGES" "$(ls "$ROOT/challenges" | sort -n | paste -sd' ')" "the challenges"
+  for n in $CHALLENGES; do
+    images_built "$n" || fail "challenge $n: an image is missing; run 'make test-explain'"
   done
-  # Each challenge is explained as soon as it is up; a failed start is fatal for 1 and 2 only.
+  # Each challenge is explained as soon as it is up; any failed start fails the setup.
   declare -A job
-  for n in $candidates; do
+  for n in $CHALLENGES; do
     (up "$n" >"$TMP/up.$n" 2>&1 || exit
      COMPOSE_PROJECT_NAME=$(project_of "$n") "$ROOT/src/explain/explain" "$n" >"$TMP/out.$n" 2>&1
      echo $? >"$TMP/rc.$n") &
     job[$n]=$!
   done
-  started=""
-  for n in $candidates; do
-    if wait "${job[$n]}"; then
-      started+=" $n"
-    elif [ "$n" -le 2 ]; then
-      cat "$TMP/up.$n"; return 1
-    else
-      echo "challenge $n: did not start, left out"; tail -3 "$TMP/up.$n"
-    fi
-  done
-  remember STARTED "${started# }"
+  # Every start ends before setup does, failed or not: teardown must find all there is.
+  failed=""
+  for n in $CHALLENGES; do wait "${job[$n]}" || failed+=" $n"; done
+  for n in $failed; do echo "challenge $n did not start:"; tail -20 "$TMP/up.$n"; done
+  [ -z "$failed" ]
 }
 
 teardown() {
-  for n in 1 2 3 4 5; do
+  local n pids=() status=0
+  for n in $CHALLENGES; do
     CATALOG_PASSWORD_FILE=$TMP/db-password stack "$n" down -v --remove-orphans -t 1 &
+    pids+=($!)
   done
-  wait
+  for n in "${pids[@]}"; do wait "$n" || status=1; done
   rm -rf "$TMP"
+  return "$status"
 }
 
 # section N NAME: the lines of section NAME of challenge N's output.
@@ -78,9 +82,10 @@ containers() { docker ps --filter "label=com.docker.compose.project=$(project_of
 short() { echo "${2#"$(project_of "$1")"-}"; }
 
 test_every_section_is_printed_and_exit_is_0() {
-  for n in $STARTED; do
+  for n in $CHALLENGES; do
     expect_eq 0 "$(cat "$TMP/rc.$n")" "exit status of explain $n" || { head -20 "$TMP/out.$n"; return 1; }
     count=$(containers "$n" | wc -l)
+    expect_eq "${CONTAINERS[$n]}" "$count" "running containers of challenge $n"
     expect_eq "challenge $n, compose project '$(project_of "$n")': $count of $count containers running" \
       "$(head -1 "$TMP/out.$n")" "first line of explain $n"
     for s in $SECTIONS; do
@@ -90,7 +95,8 @@ test_every_section_is_printed_and_exit_is_0() {
 }
 
 test_subnet_and_internal_flag_match_network_inspect() {
-  for n in $STARTED; do
+  for n in $CHALLENGES; do
+    expect_eq "${NETWORKS[$n]}" "$(networks_of "$n" | wc -l)" "networks of challenge $n"
     for net in $(networks_of "$n"); do
       title=$(network_block "$n" "$net" | head -1)
       expect_match "^$net " "$title" "title of network $net"
@@ -103,7 +109,8 @@ test_subnet_and_internal_flag_match_network_inspect() {
 }
 
 test_names_resolve_to_every_container_address() {
-  for n in $STARTED; do
+  services=0 attachments=0
+  for n in $CHALLENGES; do
     # One line per container and network: CONTAINER SERVICE NETWORK ADDRESS.
     attached=$(docker inspect -f '{{$c := .Name}}{{$s := index .Config.Labels "com.docker.compose.service"}}{{range $net, $e := .NetworkSettings.Networks}}{{$c}} {{$s}} {{$net}} {{$e.IPAddress}}{{println}}{{end}}' \
       $(containers "$n") | sed 's|^/||; /^$/d')
@@ -115,13 +122,17 @@ test_names_resolve_to_every_container_address() {
           | sort -V | paste -sd' ')
         printed=$(awk -v s="$s" '/^  NAME / { on = 1; next } on && $1 == s { $1 = ""; print substr($0, 2) }' <<<"$block")
         expect_eq "$expected" "$printed" "addresses of '$s' on $net"
+        services=$((services + 1))
       done
       # Each container's own address, in the table of attached containers.
       while read -r c _ _ address; do
         expect_eq "$address" "$(row "$block" "$(short "$n" "$c")" | awk '{ print $2 }')" "address of $c on $net"
+        attachments=$((attachments + 1))
       done < <(awk -v net="$net" '$3 == net' <<<"$attached")
     done
   done
+  expect_eq "$SERVICES_ON_NETWORKS $CONTAINERS_ON_NETWORKS" "$services $attachments" \
+    "(network, service) and (network, container) pairs checked"
   # Two clients: the service name answers with both addresses.
   expect_match '^[0-9.]+ [0-9.]+$' \
     "$(network_block 1 "$(project_of 1)_hello-net" | awk '$1 == "client" && NF == 3 { print $2, $3 }')" \
@@ -138,7 +149,7 @@ test_dns_server_is_the_one_in_the_containers_resolv_conf() {
 
 test_jvm_sees_the_cpu_limit_of_the_compose_file() {
   checked=0
-  for n in $STARTED; do
+  for n in $CHALLENGES; do
     limits=$(section "$n" processes | grep -A99 '^  CONTAINER  *MEMORY')
     config=$(CATALOG_PASSWORD_FILE=$TMP/db-password stack "$n" config --format json)
     while read -r c s path; do
@@ -148,17 +159,16 @@ test_jvm_sees_the_cpu_limit_of_the_compose_file() {
       expected=$(awk -v c="$cpus" -v m="$(nproc)" 'BEGIN { e = int(c); if (e < c) e++; print (e < m ? e : m) }')
       line=$(row "$limits" "$(short "$n" "$c")")
       expect_eq "$(awk -v c="$cpus" 'BEGIN { printf "%g", c }')" "$(awk '{ print $3 }' <<<"$line")" "CPUS of $c"
-      # Images built before /health had its jvm object (challenges 3-5 may lag) say so instead.
-      if [ "$n" -gt 1 ] && [[ $line == *"no jvm object in /health"* ]]; then continue; fi
       expect_eq "$expected" "$(awk '{ print $5 }' <<<"$line")" "processors the JVM of $c sees (cpus: $cpus)"
       checked=$((checked + 1))
     done < <(docker inspect -f '{{.Name}} {{index .Config.Labels "com.docker.compose.service"}} {{.Path}}' \
                $(containers "$n") | sed 's|^/||')
   done
-  expect_match '^[1-9]' "$checked" "JVMs checked"
+  expect_eq "$JVMS" "$checked" "JVMs checked"
 }
 
 test_configured_limits_and_users_match_docker_inspect() {
+  checked=0
   for n in 1 2; do
     limits=$(section "$n" processes)
     for c in $(containers "$n"); do
@@ -171,8 +181,10 @@ test_configured_limits_and_users_match_docker_inspect() {
       pid1=$(row "$limits" "$(short "$n" "$c")")
       expect_eq "${user:-root}" "$(awk '{ print $2 }' <<<"$pid1")" "user of $c"
       [[ $pid1 == *"  $command" ]] || fail "PID 1 of $c is not '$command': $pid1"
+      checked=$((checked + 1))
     done
   done
+  expect_eq $((CONTAINERS[1] + CONTAINERS[2])) "$checked" "containers checked"
   # PID 1 of the database runs as postgres once its entry point has switched user.
   db=$(containers 2)
   expect_match "uid $(docker exec "$db" id -u postgres), now: postgres" \
@@ -194,7 +206,8 @@ test_volume_is_the_projects_own() {
 }
 
 test_published_ports_match_docker_port() {
-  for n in $STARTED; do
+  checked=0
+  for n in $CHALLENGES; do
     ports=$(section "$n" ports)
     for c in $(containers "$n"); do
       line=$(row "$ports" "$(short "$n" "$c")")
@@ -204,8 +217,11 @@ test_published_ports_match_docker_port() {
       else
         expect_match '^[^ ]+ +- +not published: reachable only from ' "$(sed 's/^ *//' <<<"$line")" "row of $c"
       fi
+      checked=$((checked + 1))
     done
   done
+  expect_eq $((CONTAINERS[1] + CONTAINERS[2] + CONTAINERS[3] + CONTAINERS[4] + CONTAINERS[5])) \
+    "$checked" "containers checked"
 }
 
 test_images_show_layers_modules_user_and_entrypoint() {
@@ -233,13 +249,16 @@ test_images_show_layers_modules_user_and_entrypoint() {
 }
 
 test_health_matches_docker_inspect() {
+  checked=0
   for n in 1 2; do
     health=$(section "$n" health)
     for c in $(containers "$n"); do
       expect_eq "running, $(docker inspect -f '{{.State.Health.Status}}' "$c")" \
         "$(row "$health" "$(short "$n" "$c")" | awk '{ print $2, $3 }')" "health of $c"
+      checked=$((checked + 1))
     done
   done
+  expect_eq $((CONTAINERS[1] + CONTAINERS[2])) "$checked" "containers checked"
   expect_match "^  db +every 1s, timeout 3s, 5 retries +compose file: sh -c 'pg_isready " \
     "$(row "$(section 2 health)" db)" "db's check"
 }

@@ -32,7 +32,8 @@ setup() {
   expect_eq 201 "$STATUS" "status of the row written before the faults"
   for n in 3 4 5; do
     remember "CALLER_STATE_$n" "$(caller_state "$n")"
-    remember "DATA_$n" "$(snapshot "$n")"
+    data=$(snapshot "$n")
+    remember "DATA_$n" "$data"
   done
 }
 
@@ -64,31 +65,44 @@ within_limit() { expect_le "$(awk -v s="$(var LIMIT "$1")" 'BEGIN { print s * 10
 # within challenge N's limit.
 explained() {
   expect_match '^5[0-9][0-9]$' "$STATUS" "status" || { echo "body: $BODY"; return 1; }
-  expect_problem "$STATUS"
-  expect_match "$2" "$(json .detail)" "detail"
+  expect_problem "$STATUS" || return
+  expect_match "$2" "$(json .detail)" "detail" || return
   within_limit "$1" "a failure"
 }
 
 # load N PATH OUT [CURL_ARGS...]: GETs PATH every 0.2 s until $TMP/stop exists (150 at most,
 # about 40 s), one line per request: status (000: no answer), seconds, content type, X-Cache,
-# detail. Runs in the background while a fault comes and goes.
+# when it was sent (at=, ms since the epoch), detail. Runs in the background while a fault
+# comes and goes.
 load() {
-  local n=$1 path=$2 out=$3 i detail; shift 3
+  local n=$1 path=$2 out=$3 i detail at; shift 3
   for i in $(seq 150); do
     [ -e "$TMP/stop" ] && break
+    at=$(now_ms)
     curl -s -o "$out.body" -w '%{http_code} %{time_total} t=%{content_type} x=%header{x-cache}' \
       --max-time 10 "$@" "$(url "$n")$path" >>"$out" || true # 000: counted as lost
     detail=$(jq -r '.detail // empty' "$out.body" 2>/dev/null | tr '\n' ' ' || true)
-    echo " $detail" >>"$out"
+    echo " at=$at $detail" >>"$out"
     rm -f "$out.body"
     sleep 0.2
   done
 }
 
-# judge_load N OUT DEPENDENCY: every request of OUT got an answer within the limit, a 2xx or a
-# 5xx problem naming DEPENDENCY. Prints the counts (the requests lost are those without one).
+# The fewest requests of the load that must be under way while a fault lasts (2 s at least,
+# and as long as its checks take): one every 0.2 s, each answered within the limit (2 to 3 s).
+MIN_DURING=2
+# How each fault must show in the load: Redis gone, as reads that bypass the cache; any other
+# dependency, as explained 5xx answers.
+SHOWS_3_postgres=5xx SHOWS_3_redis=bypass SHOWS_4_service_a=5xx
+SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx
+
+# judge_load N OUT DEPENDENCY FROM TO SHOWS: every request of OUT got an answer within the
+# limit, a 2xx or a 5xx problem naming DEPENDENCY; at least MIN_DURING of them were under way
+# between FROM and TO (ms, the fault), and the fault showed in at least one of those, as SHOWS
+# says (bypass or 5xx). Prints the counts (the requests lost are those without an answer).
 judge_load() {
-  local n=$1 out=$2 dependency=$3 limit total lost ok explained other slow
+  local n=$1 out=$2 dependency=$3 from=$4 to=$5 shows=$6 limit total lost ok explained other
+  local slow during shown
   limit=$(var LIMIT "$n")
   total=$(grep -c . "$out" || true)
   lost=$(awk '$1 == "000"' "$out" | wc -l)
@@ -98,11 +112,28 @@ judge_load() {
   other=$(awk -v d="$dependency" '!($1 ~ /^2/ || $1 == "000" || ($1 ~ /^5/ \
     && $3 ~ /^t=application\/problem\+json/ && index($0, d)))' "$out")
   slow=$(awk -v l="$limit" '$1 != "000" && $2 > l' "$out")
-  echo "report: $total requests during the fault: $ok answered 2xx, $explained explained 5xx" \
-    "naming $dependency, $lost lost, $(grep -c . <<<"$slow" || true) over ${limit} s"
-  expect_eq 0 "$lost" "requests that got no answer"
-  expect_eq "" "$(head -3 <<<"$other")" "answers that are neither 2xx nor an explained 5xx"
-  expect_eq "" "$(head -3 <<<"$slow")" "answers slower than $limit s"
+  # The requests under way while the fault lasted: sent (at=) before it ended, answered
+  # (seconds later) after it began.
+  during=$(awk -v from="$from" -v to="$to" '{
+    for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }
+    if (at < to && at + $2 * 1000 >= from) print }' "$out")
+  if [ "$shows" = bypass ]; then
+    shown=$(grep -c ' x=BYPASS ' <<<"$during" || true)
+  else
+    shown=$(awk -v d="$dependency" '$1 ~ /^5/ && $3 ~ /^t=application\/problem\+json/ \
+      && index($0, d)' <<<"$during" | wc -l)
+  fi
+  echo "report: $total requests, $(grep -c . <<<"$during" || true) during the fault, of which" \
+    "$shown showed it; $ok answered 2xx, $explained explained 5xx naming $dependency," \
+    "$lost lost, $(grep -c . <<<"$slow" || true) over ${limit} s"
+  expect_eq 0 "$lost" "requests that got no answer" || return
+  expect_eq "" "$(head -3 <<<"$other")" "answers that are neither 2xx nor an explained 5xx" \
+    || return
+  expect_eq "" "$(head -3 <<<"$slow")" "answers slower than $limit s" || return
+  expect_ge "$MIN_DURING" "$(grep -c . <<<"$during" || true)" \
+    "requests under way during the fault" \
+    || return
+  expect_ge 1 "$shown" "requests during the fault that show it ($shows)"
 }
 
 # The fault itself. inject KIND N SERVICE starts it, end_fault KIND N SERVICE ends it.
@@ -110,7 +141,7 @@ inject() {
   local c; c=$(stack "$2" ps -q "$3")
   case $1 in
     kill) docker kill "$c" >/dev/null ;;
-    pause) docker pause "$c" >/dev/null ;;
+    pause) freeze "$c" ;;
     cut)
       local network; network="$(stack_name "$2")_$(var NETWORK "$2")"
       docker inspect -f "{{range (index .NetworkSettings.Networks \"$network\").Aliases}}{{.}} \
@@ -143,19 +174,23 @@ end_fault() {
 # `recovered_N_SERVICE` is awaited (timed), and then: the load's answers, the caller's start
 # time and restart count, and the data.
 fault() {
-  local kind=$1 n=$2 service=$3 pattern=$4 path=$5 start; shift 5
+  local kind=$1 n=$2 service=$3 pattern=$4 path=$5 start injected ended data; shift 5
   local out=$TMP/load-$n-$service-$kind check=${service//-/_}
   rm -f "$TMP/stop" "$out"
   load "$n" "$path" "$out" "$@" &
   local loader=$!
   trap 'touch "$TMP/stop"; end_fault '"$kind $n $service"' >/dev/null 2>&1 || true' EXIT
   sleep 0.3 # a request or two before the fault
+  # The fault starts and ends somewhere within these docker commands: its time is taken
+  # from before the first to after the last.
+  injected=$(now_ms)
   inject "$kind" "$n" "$service"
   start=$(now_ms)
   "during_${n}_$check" "$pattern"
   # The fault lasts 2 s at least, so that the load meets it (its checks may take less).
   sleep "$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { print ms < 2000 ? (2000 - ms) / 1000 : 0 }')"
   end_fault "$kind" "$n" "$service"
+  ended=$(now_ms)
   trap - EXIT
   start=$(now_ms)
   wait_for "$(var RECOVERY "${n}_$check")" "challenge $n to recover from $service $kind" \
@@ -164,10 +199,11 @@ fault() {
   sleep 0.3 # a request or two after it
   touch "$TMP/stop"
   wait "$loader"
-  judge_load "$n" "$out" "$pattern"
+  judge_load "$n" "$out" "$pattern" "$injected" "$ended" "$(var SHOWS "${n}_$check")"
   expect_eq "$(var CALLER_STATE "$n")" "$(caller_state "$n")" \
     "state, start time and restarts of $(var CALLER "$n")"
-  expect_eq "$(var DATA "$n")" "$(snapshot "$n")" "data of challenge $n"
+  data=$(snapshot "$n")
+  expect_eq "$(var DATA "$n")" "$data" "data of challenge $n"
 }
 
 # How long recovery may take once a fault ends. PostgreSQL killed replays its log at start,
@@ -181,15 +217,15 @@ RECOVERY_5_users_service=20 RECOVERY_5_products_service=20
 # is a 503 that names it, and /ready says which dependency is down.
 during_3_postgres() {
   ask 3 /products/1
-  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product"
-  within_limit 3 "a cached product"
+  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product" || return
+  within_limit 3 "a cached product" || return
   for _ in 1 2 3; do
     ask 3 /products/2 -H 'Cache-Control: no-cache'
-    explained 3 "$1"
-    expect_eq 1 "$(header retry-after)" "Retry-After"
+    explained 3 "$1" || return
+    expect_eq 1 "$(header retry-after)" "Retry-After" || return
   done
   ask 3 /ready
-  expect_eq 503 "$STATUS" "/ready"
+  expect_eq 503 "$STATUS" "/ready" || return
   expect_match '^down: ' "$(json .checks.postgres)" "/ready's postgres check"
 }
 recovered_3_postgres() {
@@ -218,11 +254,11 @@ test_3_postgres_cut_off() {
 during_3_redis() {
   for _ in 1 2 3; do
     ask 3 /products/3
-    expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "a read"
-    within_limit 3 "a read"
+    expect_eq "200 BYPASS database" "$STATUS $(header x-cache) $(json .source)" "a read" || return
+    within_limit 3 "a read" || return
   done
   ask 3 /ready
-  expect_eq 503 "$STATUS" "/ready"
+  expect_eq 503 "$STATUS" "/ready" || return
   expect_match '^down: ' "$(json .checks.redis)" "/ready's redis check"
 }
 recovered_3_redis() {
@@ -239,10 +275,10 @@ test_3_redis_cut_off() { fault cut 3 redis Redis /products/3; }
 during_4_service_a() {
   for _ in 1 2 3; do
     ask 4 /profiles/1
-    explained 4 "$1"
+    explained 4 "$1" || return
   done
   ask 4 /ready
-  expect_eq 503 "$STATUS" "/ready"
+  expect_eq 503 "$STATUS" "/ready" || return
   expect_match '^down: ' "$(json '.checks["service-a"]')" "/ready's service-a check"
 }
 recovered_4_service_a() {
@@ -260,12 +296,13 @@ during_5_products_service() { upstream_gone products products-service users "$1"
 upstream_gone() {
   local part=$1 service=$2 other=$3
   ask 5 "/$part/1"
-  explained 5 "$4"
+  explained 5 "$4" || return
   ask 5 /api/overview
-  expect_eq "200 true $part" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" "overview"
-  within_limit 5 "the overview"
+  expect_eq "200 true $part" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" "overview" \
+    || return
+  within_limit 5 "the overview" || return
   ask 5 "/$other/1"
-  expect_eq 200 "$STATUS" "/$other/1 while $service is gone"
+  expect_eq 200 "$STATUS" "/$other/1 while $service is gone" || return
   within_limit 5 "/$other/1"
 }
 recovered_5_users_service() {

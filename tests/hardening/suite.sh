@@ -1,11 +1,11 @@
 # Bad input against every published service: challenge 1's server, 3's catalog, 4's service B
 # and 5's gateway (and through it users-service and products-service). The cases are the lines
 # of tests/hardening/cases; each test sends one group of one challenge, every case over its own
-# connection, and expects the 4xx problem the table names, or HttpServer's own refusal. Then
-# the challenge must be as healthy as before (nothing restarted, /health at once, no 5xx and no
-# stack trace in any of its logs) and its data exactly as before. Slow clients must be cut off
-# by HttpServer's request timeout while others are served, and every challenge's
-# `docker compose down` must finish within 3 s.
+# connection, and expects the problem the table names, or HttpServer's own refusal. Then
+# the challenge must be as healthy as before (nothing restarted, /health at once, no 5xx but
+# the 501 of a method no service implements, no stack trace in any of its logs) and its data
+# exactly as before. Slow clients must be cut off by HttpServer's request timeout while others
+# are served, and every challenge's `docker compose down` must finish within 3 s.
 #
 # Every challenge runs in its own compose project with free ports; challenge 2 runs only for
 # its down time.
@@ -190,12 +190,13 @@ run_cases() {
 }
 
 # log_faults CONTAINER SINCE: lines logged since SINCE that show a failure: not JSON (a stack
-# trace), level error, or an access line with a 5xx or no status (-1: nothing was sent).
+# trace), level error, or an access line with a 5xx or no status (-1: nothing was sent). A 501
+# is no failure: it is the kit's answer to a method no service implements.
 log_faults() {
   docker logs --since "$2" "$1" 2>&1 \
     | jq -R -c 'fromjson? // {unparsed: .}
         | select(.unparsed or .level == "error"
-                 or (.msg == "request" and (.status >= 500 or .status < 0)))' \
+                 or (.msg == "request" and ((.status >= 500 and .status != 501) or .status < 0)))' \
     | cut -c1-200
 }
 
@@ -214,7 +215,9 @@ still_healthy() {
   # /health does no I/O and takes milliseconds; 2 s allows for other suites sharing 2 cores.
   expect_le 2 "$seconds" "seconds for /health" || status=1
   for service in $(services_of "$n"); do
-    bad=$(log_faults "$(stack "$n" ps -q "$service")" "$since")
+    # A log that cannot be read must not pass for one without failures.
+    bad=$(log_faults "$(stack "$n" ps -q "$service")" "$since") \
+      || { failed "cannot read the log of $service"; status=1; continue; }
     expect_eq "" "$(head -3 <<<"$bad")" \
       "failures in the log of $service ($(grep -c . <<<"$bad") lines)" || status=1
   done
@@ -223,12 +226,44 @@ still_healthy() {
 
 # bad_input N GROUP: the cases of N/GROUP, then the health and data checks.
 bad_input() {
-  local n=$1 since before status=0
-  since=$(date +%s.%N) before=$(snapshot "$n")
+  local n=$1 since before after status=0
+  since=$(date +%s.%N)
+  before=$(snapshot "$n") || return 1
   run_cases "$n" "$2" || status=1
   still_healthy "$n" "$since" || status=1
-  expect_eq "$before" "$(snapshot "$n")" "data after the bad requests" || status=1
+  after=$(snapshot "$n") && expect_eq "$before" "$after" "data after the bad requests" \
+    || status=1
   return "$status"
+}
+
+# expects_counted CONDITION: how many cases of the table meet CONDITION, an awk condition on
+# e, their EXPECT column.
+expects_counted() {
+  awk "!/^#/ && NF { e = \$5; if ($1) n++ } END { print n + 0 }" "$TESTS_DIR/hardening/cases"
+}
+
+# The README says what each kind of case gets, with numbers: they must be the table's.
+test_the_readme_counts_the_table_as_it_is() {
+  local readme total problems methods bare bare_501 closed
+  readme=$(tr '\n' ' ' <"$ROOT/README.md" | tr -s ' ')
+  total=$(expects_counted 1)
+  problems=$(expects_counted 'e ~ /^4[0-9][0-9]$/')
+  methods=$(expects_counted 'e == "501"')
+  bare=$(expects_counted 'e == "jdk:400" || e == "jdk:404"')
+  bare_501=$(expects_counted 'e == "jdk:501"')
+  closed=$(expects_counted 'e == "jdk:closed"')
+  echo "report: $total cases: $problems + $methods problems, $bare + $bare_501 bare answers," \
+    "$closed closed"
+  expect_eq "$total" "$((problems + methods + bare + bare_501 + closed))" \
+    "cases that expect a 4xx or 501 problem, a bare 400, 404 or 501, or a closed connection"
+  for claim in "a table of $total bad requests" \
+      "$((problems + methods)) must get the service's own problem" \
+      "a 4xx, or for the $methods with a method no service implements a 501" \
+      "$((bare + bare_501)) never reach the service's code" \
+      "$bare a 400 or 404 and $bare_501 a 501" \
+      "$closed, with too many or too large header lines"; do
+    [[ $readme == *"$claim"* ]] || fail "README.md does not say: $claim"
+  done
 }
 
 test_1_oversized_requests_are_refused() { bad_input 1 limits; }
@@ -259,11 +294,11 @@ WRITE_1=/ WRITE_3=/products WRITE_4=/profiles WRITE_5=/users
 READ_1=/ READ_3=/products/1 READ_4=/profiles/1 READ_5=/users/1
 
 test_slow_clients_are_cut_off_while_others_are_served() {
-  local n kind limit since before=() dir pids=() rounds=0 late=0 code seconds write route
+  local n kind limit since before=() after dir pids=() rounds=0 late=0 code seconds write route
   local status=0
   since=$(date +%s.%N) dir=$TMP/slow
   mkdir -p "$dir"
-  for n in 1 3 4 5; do before[n]=$(snapshot "$n"); done
+  for n in 1 3 4 5; do before[n]=$(snapshot "$n") || return 1; done
   # Four kinds per challenge: half a request head, a head with half its body, a chunked body
   # cut off after its first chunk, and a connection that never sends a byte.
   for n in 1 3 4 5; do
@@ -287,7 +322,7 @@ application/json\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n{\"name\":\r\n" "$dir
       route="READ_$n"
       read -r code seconds < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' \
         --max-time 5 "http://127.0.0.1:$(port_of "$n")${!route}")
-      if [ "$code" != 200 ] || ! expect_le 2 "$seconds" >/dev/null; then
+      if [ "$code" != 200 ] || ! awk -v s="$seconds" 'BEGIN { exit !(s <= 2) }'; then
         late=$((late + 1)); echo "challenge $n answered $code after $seconds s"
       fi
     done
@@ -307,7 +342,7 @@ application/json\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n{\"name\":\r\n" "$dir
         || status=1
     done
     still_healthy "$n" "$since" || status=1
-    expect_eq "${before[n]}" "$(snapshot "$n")" "challenge $n data" || status=1
+    after=$(snapshot "$n") && expect_eq "${before[n]}" "$after" "challenge $n data" || status=1
   done
   return "$status"
 }

@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import kit.Client;
 import kit.Fields;
+import kit.Log;
 import kit.Request;
 import kit.Service;
 
@@ -51,8 +52,10 @@ public final class Fixture {
         }
     }
 
+    /** Sleeps ?ms= before answering; logs "slow request started" first, for the tests to see. */
     private static void slow(Request request) throws IOException {
         int ms = request.queryInt("ms", 500, 0, 5000);
+        Log.info("slow request started", "ms", ms);
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 # Challenge 5 on a single-node Docker Swarm (challenges/5/swarm): `make swarm-5` deploys the
 # stack; every task serves through the gateway; a rolling update under a steady stream of
-# requests loses none; a killed task is replaced while requests keep succeeding; and
+# requests loses none; a killed task is replaced while requests keep succeeding; a version
+# that cannot start rolls back by itself, again under requests that all succeed; and
 # `make swarm-down-5` leaves nothing behind, the swarm itself included when it made it.
 # The tests share one stack and run in order; the last one removes it.
 
@@ -18,9 +19,14 @@ setup() {
 teardown() {
   stop_load
   # Whatever a failed test left: the stack, and the swarm if setup created it.
-  SWARM_STACK=$STACK SWARM_MARKER=$MARKER "$ROOT/challenges/5/swarm/stack.sh" down || true
+  SWARM_STACK=$STACK SWARM_MARKER=$MARKER "$ROOT/challenges/5/swarm/stack.sh" down
+  if docker image inspect "$BAD_IMAGE" >/dev/null 2>&1; then docker image rm "$BAD_IMAGE"; fi
   rm -rf "$TMP"
 }
+
+# A version of products-service that cannot start: the same image with a setting it refuses
+# (it exits with status 2 and a message naming the variable).
+BAD_IMAGE=$IMAGE_PREFIX/products-service:cannot-start-$TEST_RUN_ID
 
 # make_swarm TARGET: runs a make target on this suite's stack, port and marker. `-o` uses the
 # images as they are: the suite never builds them (`make test` builds everything first).
@@ -176,6 +182,34 @@ test_killed_task_is_replaced_and_requests_keep_succeeding() {
   # The gateway retries a request without a body that could not connect, on another replica;
   # only a request already sent to the task as it died fails: one per loader at most.
   expect_le "$LOADERS" "$(failed_requests)" "failed requests around the kill"
+}
+
+test_a_version_that_cannot_start_rolls_back_with_no_failed_request() {
+  trap stop_load EXIT
+  printf 'FROM %s\nENV MAX_BODY_BYTES=0\n' "$IMAGE_PREFIX/products-service:$VERSION" \
+    | DOCKER_BUILDKIT=0 docker build -q --network none -t "$BAD_IMAGE" - >/dev/null
+  service=${STACK}_products-service
+  image=$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' "$service")
+  before=$(task_hosts products-service)
+  start_load
+  sleep 1
+  # Returns once the update failed and was rolled back (its exit status is 0 then too).
+  bounded 300 docker service update --quiet --no-resolve-image --image "$BAD_IMAGE" "$service"
+  expect_eq 0 "$RC" "exit status of docker service update" || { echo "$OUT"; return 1; }
+  wait_for 60 "the stack to converge after the rollback" converged
+  stop_load
+  echo "report: rollback: $(load_summary)"
+  expect_eq rollback_completed "$(docker service inspect -f '{{.UpdateStatus.State}}' \
+    "$service")" "update state"
+  expect_eq "$image" "$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' \
+    "$service")" "the service's image after the rollback"
+  # Start-first: the old tasks were never stopped, and they are the ones running.
+  expect_eq "$before" "$(task_hosts products-service)" "running tasks"
+  expect_match 'non-zero exit \(2\)' "$(docker service ps --no-trunc --format '{{.Error}}' \
+    "$service")" "the failed task's error"
+  expect_eq 0 "$(failed_requests)" "failed requests during the update and its rollback"
+  requests=$(load_lines | wc -l)
+  expect_ge 40 "$requests" "requests during the update and its rollback"
 }
 
 test_make_swarm_down_5_leaves_nothing_behind() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import kit.Client;
 import kit.Request;
+import kit.Service;
 import kit.Upstream;
 
 /**
@@ -54,6 +55,7 @@ final class UpstreamHealth {
                 .add("service", "gateway")
                 .add("instance", instance)
                 .add("uptime_s", Duration.between(started, Instant.now()).toSeconds())
+                .add("jvm", Service.jvmView())
                 .add("upstreams", probed.upstreams()));
     }
 
