@@ -280,6 +280,24 @@ test_a_failed_call_is_retried_twice_with_growing_pauses() {
   wait_for 20 "a 200 from B" answers 200 /profiles/1
 }
 
+test_an_answer_longer_than_1_mib_is_refused_not_held() {
+  # A stand-in for A whose /users/1 is 2 MiB of spaces: B reads up to 1 MiB of an answer.
+  trap 'docker rm -f "$BROKEN_A" >/dev/null; compose start service-a >/dev/null 2>&1' EXIT
+  compose stop service-a
+  docker run -d --name "$BROKEN_A" --label "test.run=$TEST_RUN_ID" \
+    --network "${COMPOSE_PROJECT_NAME}_users-net" --network-alias service-a busybox:1.37 \
+    sh -c 'mkdir -p /tmp/www/users && head -c 2097152 /dev/zero | tr "\0" " " >/tmp/www/users/1
+           exec httpd -f -p 8080 -h /tmp/www' >/dev/null
+  wait_for 10 "B reaching the stand-in for A" broken_a_reached
+  http GET "$URL/profiles/1"
+  expect_problem 502
+  expect_eq 'service-a sent an answer longer than 1048576 bytes' "$(json .detail)" "detail"
+  docker rm -f "$BROKEN_A" >/dev/null
+  compose start service-a
+  trap - EXIT
+  wait_for 20 "a 200 from B" answers 200 /profiles/1
+}
+
 test_every_replica_answers_when_a_is_scaled_to_3() {
   B_PORT=$PORT compose up -d --no-recreate --scale service-a=3 --wait service-a
   scaled=$(now_ms)
