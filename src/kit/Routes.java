@@ -49,7 +49,15 @@ public final class Routes {
         return this;
     }
 
+    /** Adds a route; one that is there already is a mistake that stops the service. */
     public Routes add(String method, String pattern, Handler handler) {
+        for (Route route : routes) {
+            if (route.method.equals(method) && route.pattern.equals(pattern)) {
+                throw new IllegalArgumentException("route " + method + " " + pattern
+                        + " is registered twice (the kit's own /health, /ready and /metrics"
+                        + " are extended with Service.health and Service.readiness)");
+            }
+        }
         routes.add(new Route(method, pattern, split(pattern), handler));
         return this;
     }

@@ -16,7 +16,7 @@ import java.time.Duration;
 final class Training {
     private Training() {}
 
-    static boolean enabled() {
+    static boolean isRunning() {
         return Boolean.getBoolean("kit.training");
     }
 

@@ -48,7 +48,7 @@ record Settings(
      * the service without its configuration or dependencies to record its AOT cache.
      */
     static boolean imageBuild() {
-        return Service.training();
+        return Service.isTrainingRun();
     }
 
     static Settings fromEnvironment() {

@@ -32,7 +32,7 @@ public final class Main {
                     Config.integer("CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000));
             Duration eject = Duration.ofSeconds(
                     Config.integer("EJECT_SECONDS", DEFAULT_EJECT_SECONDS, 0, 3600));
-            RouteTable table = Service.training() && !Files.exists(file)
+            RouteTable table = Service.isTrainingRun() && !Files.exists(file)
                     ? trainingTable(eject)
                     : RouteTable.load(file, eject);
             HttpClient quick = Forwarder.quickClient(connect);
@@ -44,12 +44,11 @@ public final class Main {
             Proxy.Guards guards = new Proxy.Guards(cors, limiter, apiKeys(table));
             Proxy proxy = new Proxy(table, forwarder, metrics, guards);
             Overview overview = new Overview(table, forwarder, guards);
-            UpstreamHealth health = new UpstreamHealth(table, quick, service.instance());
+            service.health("upstreams", new UpstreamHealth(table, quick)::report);
             // The gateway's own routes come first; every other request is proxied.
             service.routes()
                     .get("/api/overview", overview::handle)
                     .add("OPTIONS", "/api/overview", overview::options)
-                    .get("/health", health::handle)
                     .fallback(proxy::handle);
             for (Route route : table.routes()) {
                 Log.info("route", "prefix", route.prefix(), "upstream", route.upstream().host(),

@@ -5,24 +5,22 @@ import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import kit.Client;
-import kit.Request;
 import kit.Service;
 import kit.Upstream;
 
 /**
- * The gateway's {@code GET /health}: always 200 while the gateway itself runs (so its container
- * healthcheck does not flap when an upstream is down), with status "up" or "degraded" and the
- * readiness of every replica of every upstream, probed on their {@code /ready} at once. Each
- * replica is named by its instance (as in X-Served-By), never by its address.
+ * The {@code upstreams} part of the gateway's {@code /health}: the readiness of every replica of
+ * every upstream, probed on their {@code /ready} at once; an upstream with no replica ready
+ * makes the gateway "degraded" (still a 200: its own container healthcheck must not flap when an
+ * upstream is down). Each replica is named by its instance (as in X-Served-By), never by its
+ * address.
  *
  * <p>The probes' result is reused for {@link #FRESH_FOR}, and callers who come while a probe
  * runs wait for it: a flood of {@code /health} becomes at most one probe per replica that
@@ -38,25 +36,17 @@ final class UpstreamHealth {
 
     private final RouteTable table;
     private final HttpClient client;
-    private final String instance;
-    private final Instant started = Instant.now();
     private CompletableFuture<Probed> latest;
 
-    UpstreamHealth(RouteTable table, HttpClient client, String instance) {
+    UpstreamHealth(RouteTable table, HttpClient client) {
         this.table = table;
         this.client = client;
-        this.instance = instance;
     }
 
-    void handle(Request request) throws IOException {
+    /** The upstreams as the latest probe found them (run now if none is fresh). */
+    Service.Health report() {
         Probed probed = current().join();
-        request.respond(200, Json.object()
-                .add("status", probed.allUp() ? "up" : "degraded")
-                .add("service", "gateway")
-                .add("instance", instance)
-                .add("uptime_s", Duration.between(started, Instant.now()).toSeconds())
-                .add("jvm", Service.jvmView())
-                .add("upstreams", probed.upstreams()));
+        return new Service.Health(probed.upstreams(), probed.allUp());
     }
 
     /** The latest probe if it is fresh or still running; otherwise a new one. */
