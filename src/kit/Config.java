@@ -53,17 +53,6 @@ public final class Config {
         throw new Invalid(name, raw, "an integer from " + min + " to " + max);
     }
 
-    /** {@code true}/{@code false}. */
-    public static boolean flag(String name, boolean defaultValue) {
-        String raw = System.getenv(name);
-        if (raw == null || raw.isEmpty()) return defaultValue;
-        return switch (raw.trim().toLowerCase()) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw new Invalid(name, raw, "true or false");
-        };
-    }
-
     /**
      * A secret read from the file named by {@code name} (the Docker secrets convention:
      * {@code POSTGRES_PASSWORD_FILE=/run/secrets/db-password}); trailing newlines are dropped.

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * An error answer in the one shape every service uses: {@code application/problem+json}
  * (RFC 9457) with {@code type}, {@code title}, {@code status}, {@code detail}, {@code instance}
- * and the {@code request_id}. Handlers throw it; the error filter sends it.
+ * and the {@code request_id}. Handlers throw it; {@link Dispatch} sends it.
  */
 public final class Problem extends RuntimeException {
     private final int status;

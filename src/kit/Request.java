@@ -5,35 +5,26 @@ import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
 import com.sun.net.httpserver.HttpExchange;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** One request as a handler sees it: path parameters, query, a bounded body, and replies. */
 public final class Request {
-    /** Bytes read at a time from a body sent in chunks (its length is known only at its end). */
-    private static final int PIECE = 16 * 1024;
-
     private final HttpExchange exchange;
     private final Map<String, String> params;
-    private final int maxBodyBytes;
-    private final Admission admission;
+    private final RequestBody body;
     private Map<String, String> query;
-    private long budgetTaken;
 
     Request(HttpExchange exchange, Map<String, String> params, int maxBodyBytes,
             Admission admission) {
         this.exchange = exchange;
         this.params = params;
-        this.maxBodyBytes = maxBodyBytes;
-        this.admission = admission;
+        this.body = new RequestBody(exchange, maxBodyBytes, admission);
     }
 
     /** The underlying exchange, for streaming (the gateway) or unusual headers. */
@@ -92,59 +83,7 @@ public final class Request {
      * the request is answered, out of a budget all requests share: when that is spent, a 503.
      */
     public byte[] body() throws IOException {
-        String length = header("Content-Length");
-        if (length == null) return chunkedBody();
-        long declared;
-        try {
-            declared = Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            throw Problem.badRequest("Content-Length is not a number: " + length);
-        }
-        if (declared < 0) throw Problem.badRequest("Content-Length is negative: " + length);
-        if (declared > maxBodyBytes) throw tooLarge();
-        take(declared);
-        byte[] bytes = new byte[(int) declared];
-        try (InputStream in = bodyStream()) {
-            int read = in.readNBytes(bytes, 0, bytes.length);
-            if (read < bytes.length) throw unreadable(new IOException("the body ended early"));
-        }
-        return bytes;
-    }
-
-    /** A body of unknown length, read piece by piece, each piece taken from the budget. */
-    private byte[] chunkedBody() throws IOException {
-        List<byte[]> pieces = new ArrayList<>();
-        int total = 0;
-        try (InputStream in = bodyStream()) {
-            while (true) {
-                take(PIECE);
-                byte[] piece = in.readNBytes(PIECE);
-                pieces.add(piece);
-                total += piece.length;
-                if (total > maxBodyBytes) throw tooLarge();
-                if (piece.length < PIECE) break;
-            }
-        }
-        take(total); // the copy below, while the pieces are still held
-        byte[] body = new byte[total];
-        int at = 0;
-        for (byte[] piece : pieces) {
-            System.arraycopy(piece, 0, body, at, piece.length);
-            at += piece.length;
-        }
-        return body;
-    }
-
-    private void take(long bytes) {
-        if (bytes == 0) return;
-        if (!admission.bodies().tryTake(bytes)) throw admission.bodiesFull();
-        budgetTaken += bytes;
-    }
-
-    /** Gives back what this request took from the body budget: it has been answered. */
-    void releaseBody() {
-        if (budgetTaken > 0) admission.bodies().give(budgetTaken);
-        budgetTaken = 0;
+        return body.read();
     }
 
     /**
@@ -153,37 +92,12 @@ public final class Request {
      * timeout closed the connection), so it throws a 400 {@link Problem}, not an IOException.
      */
     public InputStream bodyStream() {
-        return new FilterInputStream(exchange.getRequestBody()) {
-            @Override
-            public int read() {
-                try {
-                    return super.read();
-                } catch (IOException e) {
-                    throw unreadable(e);
-                }
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) {
-                try {
-                    return super.read(buffer, offset, length);
-                } catch (IOException e) {
-                    throw unreadable(e);
-                }
-            }
-        };
+        return body.stream();
     }
 
-    private Problem unreadable(IOException e) {
-        exchange.getResponseHeaders().set("Connection", "close"); // the framing is lost
-        return Problem.badRequest("the request body could not be read: " + e.getMessage());
-    }
-
-    private Problem tooLarge() {
-        // The unread rest of the body would be taken as the next request: close instead.
-        exchange.getResponseHeaders().set("Connection", "close");
-        return Problem.of(413, "content-too-large", "Content Too Large",
-                "the request body is larger than " + maxBodyBytes + " bytes");
+    /** Gives back what this request took from the body budget: it has been answered. */
+    void releaseBody() {
+        body.release();
     }
 
     /** The body as a JSON object; wrong media type 415, bad UTF-8 or JSON 400. */

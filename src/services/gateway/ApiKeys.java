@@ -36,12 +36,12 @@ final class ApiKeys {
     }
 
     /** Reads {@code file}: one key per line; blank lines and lines starting with # are skipped. */
-    static ApiKeys load(Path file) throws RouteTable.Invalid {
+    static ApiKeys load(Path file) throws SetupError {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new RouteTable.Invalid("API keys file " + file + ": cannot read it ("
+            throw new SetupError("API keys file " + file + ": cannot read it ("
                     + e.getClass().getSimpleName() + ")");
         }
         List<byte[]> hashes = new ArrayList<>();
@@ -50,7 +50,7 @@ final class ApiKeys {
             if (key.isEmpty() || key.startsWith("#")) continue;
             if (key.length() < MIN_LENGTH) {
                 // The message names the line, never the key.
-                throw new RouteTable.Invalid("API keys file " + file + " line " + (i + 1)
+                throw new SetupError("API keys file " + file + " line " + (i + 1)
                         + ": a key must have at least " + MIN_LENGTH + " characters");
             }
             hashes.add(sha256(key));

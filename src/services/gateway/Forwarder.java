@@ -2,17 +2,14 @@ package gateway;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
+import kit.CallFailure;
 import kit.Client;
 import kit.Log;
 import kit.Upstream;
@@ -40,11 +37,14 @@ final class Forwarder {
     static final class Failure extends Exception {
         final int status;
         final String reason;
+        /** No connection was made: another replica may take the request safely. */
+        final boolean sentNothing;
 
-        Failure(int status, String reason, String detail) {
+        Failure(int status, String reason, String detail, boolean sentNothing) {
             super(detail, null, false, false);
             this.status = status;
             this.reason = reason;
+            this.sentNothing = sentNothing;
         }
     }
 
@@ -96,12 +96,10 @@ final class Forwarder {
                 return new Answer(response, replica);
             } catch (IOException e) {
                 last = failure(route, replica, body, e);
-                if (!last.reason.equals("refused") && !last.reason.equals("connect-timeout")) {
-                    throw last;
-                }
+                if (!last.sentNothing) throw last;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new Failure(502, "interrupted", "the gateway is stopping");
+                throw new Failure(502, "interrupted", "the gateway is stopping", false);
             }
         }
         throw last;
@@ -109,70 +107,51 @@ final class Forwarder {
 
     /** Sets aside {@code replica} after a failure of its own, mid-answer included. */
     static void brokeMidAnswer(Route route, Upstream.Replica replica, IOException e) {
-        setAside(route, replica, "broken", e);
+        setAside(route, replica, CallFailure.BROKEN, e);
     }
 
     private static Upstream.Replica next(Route route) throws Failure {
         try {
             return route.upstream().next();
         } catch (Upstream.NoReplicas e) {
-            throw new Failure(502, "no-replica", "route " + route.prefix() + ": "
-                    + e.getMessage());
+            throw new Failure(502, CallFailure.NO_REPLICA.slug(), "route " + route.prefix()
+                    + ": " + e.getMessage(), false);
         }
     }
 
     /** What a failed call means, and whose it is: the client's, or the replica's. */
     private static Failure failure(Route route, Upstream.Replica replica, BoundedBody body,
             IOException e) {
-        String on = "route " + route.prefix() + ": " + route.upstream().host();
-        boolean bodyPending = body != null && !body.complete();
         if (body != null && body.clientFault() != null) {
-            return new Failure(400, "client-body", body.clientFault());
+            return new Failure(400, "client-body", body.clientFault(), false);
         }
-        if (e instanceof HttpConnectTimeoutException) { // a kind of HttpTimeoutException
-            setAside(route, replica, "connect-timeout", e);
-            return new Failure(502, "connect-timeout", on + " accepted no connection in time");
-        }
-        if (e instanceof HttpTimeoutException) {
-            if (bodyPending) { // the client is the slow one
+        CallFailure failure = CallFailure.of(e);
+        String on = "route " + route.prefix() + ": " + route.upstream().host();
+        if (body != null && !body.complete() && !failure.beforeConnecting()) {
+            if (failure == CallFailure.TIMEOUT) { // the client is the slow one
                 return new Failure(408, "slow-body", "the request body did not arrive within "
-                        + route.timeout().toMillis() + " ms");
+                        + route.timeout().toMillis() + " ms", false);
             }
-            setAside(route, replica, "timeout", e);
-            return new Failure(504, "timeout", on + " did not answer within "
-                    + route.timeout().toMillis() + " ms");
-        }
-        if (causedBy(e, ConnectException.class, NoRouteToHostException.class)) {
-            setAside(route, replica, "refused", e);
-            return new Failure(502, "refused", on + " refused the connection");
-        }
-        if (bodyPending) {
             // The replica may have cut off an upload it would not take (too large, too slow,
             // or shed under load) and closed: the client's request, not the replica, failed.
             Log.info("upstream closed during the request body", "route", route.prefix(),
                     "replica", replica.toString(), "error", e.toString());
             return new Failure(502, "closed-during-body", on
-                    + " closed the connection before the request body was sent whole");
+                    + " closed the connection before the request body was sent whole", false);
         }
-        setAside(route, replica, "broken", e);
-        return new Failure(502, "broken", on + " closed the connection without an answer");
+        setAside(route, replica, failure, e);
+        if (failure == CallFailure.TIMEOUT) {
+            return new Failure(504, failure.slug(), on + " did not answer within "
+                    + route.timeout().toMillis() + " ms", false);
+        }
+        return new Failure(502, failure.slug(), on + " " + failure.phrase(),
+                failure.beforeConnecting());
     }
 
-    private static void setAside(Route route, Upstream.Replica replica, String reason,
+    private static void setAside(Route route, Upstream.Replica replica, CallFailure failure,
             IOException e) {
         route.upstream().failed(replica);
         Log.warn("replica set aside", "route", route.prefix(), "upstream", route.upstream().host(),
-                "replica", replica.toString(), "reason", reason, "error", e.toString());
-    }
-
-    /** Whether {@code e} or one of its causes is one of {@code types}. */
-    @SafeVarargs
-    private static boolean causedBy(Throwable e, Class<? extends Throwable>... types) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (Class<? extends Throwable> type : types) {
-                if (type.isInstance(t)) return true;
-            }
-        }
-        return false;
+                "replica", replica.toString(), "reason", failure.slug(), "error", e.toString());
     }
 }

@@ -65,12 +65,12 @@ public final class Main {
      * The keys in API_KEYS_FILE. A route with writes=key and no key to accept stops the
      * gateway: it would refuse every write, which is never what was meant.
      */
-    private static ApiKeys apiKeys(RouteTable table) throws RouteTable.Invalid {
+    private static ApiKeys apiKeys(RouteTable table) throws SetupError {
         String file = Config.string("API_KEYS_FILE", "");
         ApiKeys keys = file.isEmpty() ? ApiKeys.none() : ApiKeys.load(Path.of(file));
         for (Route route : table.routes()) {
             if (route.writeKey() && keys.size() == 0) {
-                throw new RouteTable.Invalid("route " + route.prefix() + " (line " + route.line()
+                throw new SetupError("route " + route.prefix() + " (line " + route.line()
                         + ") has writes=key but API_KEYS_FILE " + (file.isEmpty() ? "is not set"
                         : file + " holds no key"));
             }
@@ -83,7 +83,7 @@ public final class Main {
      * The image build's training run (the kit's AOT cache) starts the gateway without a routes
      * file: one route back to the gateway itself lets it train the proxy's code path too.
      */
-    private static RouteTable trainingTable(Duration eject) throws RouteTable.Invalid {
+    private static RouteTable trainingTable(Duration eject) throws SetupError {
         int port = Config.integer("PORT", Service.DEFAULT_PORT, 1, 65535);
         return RouteTable.parse("training routes", List.of(
                 "/no-such-path 127.0.0.1:" + port + " rewrite=/metrics timeout=2s"), eject);

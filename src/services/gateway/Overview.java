@@ -61,7 +61,8 @@ final class Overview {
         guards.cors().handle(request.exchange());
         for (Part part : PARTS) {
             table.find(part.path())
-                    .ifPresent(route -> guards.limiter().check(request.exchange(), route));
+                    .ifPresent(route -> guards.limiter()
+                            .check(request.exchange(), route.prefix(), route.rate()));
         }
         String id = RequestId.current(); // thread-local: handed to each part's own thread
         Map<Part, CompletableFuture<Result>> calls = new LinkedHashMap<>();
@@ -135,6 +136,6 @@ final class Overview {
     }
 
     private static Result failed(int status, String reason, String detail) {
-        return new Result(null, new Forwarder.Failure(status, reason, detail));
+        return new Result(null, new Forwarder.Failure(status, reason, detail, false));
     }
 }

@@ -48,7 +48,7 @@ final class Proxy {
             // A preflight is the gateway's to answer; the limit comes before the key check so
             // that guessing keys is as slow as the route's rate.
             if (guards.cors().handle(exchange)) return;
-            guards.limiter().check(exchange, route);
+            guards.limiter().check(exchange, route.prefix(), route.rate());
             guards.keys().check(exchange, route);
             forward(exchange, route, path);
             metrics.answered(route, exchange.getResponseCode());

@@ -18,9 +18,6 @@ import kit.Problem;
 final class RateLimiter {
     static final int DEFAULT_MAX_BUCKETS = 10_000;
 
-    /** A route's limit: {@code burst} requests at once, refilled at {@code perSecond}. */
-    record Rate(double perSecond, int burst, String text) {}
-
     private static final class Bucket {
         double tokens;
         long updatedNanos;
@@ -38,12 +35,14 @@ final class RateLimiter {
         };
     }
 
-    /** Takes a token for this request, or throws 429; sets the RateLimit-* headers either way. */
-    void check(HttpExchange exchange, Route route) {
-        Rate rate = route.rate();
+    /**
+     * Takes a token for this request from its client's bucket for {@code scope} (a route
+     * prefix), or throws 429; sets the RateLimit-* headers either way. No {@code rate}: no limit.
+     */
+    void check(HttpExchange exchange, String scope, Rate rate) {
         if (rate == null) return;
         InetSocketAddress peer = exchange.getRemoteAddress();
-        String client = peer.getAddress().getHostAddress() + " " + route.prefix();
+        String client = peer.getAddress().getHostAddress() + " " + scope;
         long now = System.nanoTime();
         double tokens;
         boolean taken;
@@ -72,13 +71,7 @@ final class RateLimiter {
         long retry = Math.max(1, (long) Math.ceil((1 - tokens) / rate.perSecond()));
         throw Problem.of(429, "too-many-requests", "Too Many Requests",
                         "more than " + rate.text() + " from " + peer.getAddress().getHostAddress()
-                                + " on " + route.prefix() + "; retry in " + retry + "s")
+                                + " on " + scope + "; retry in " + retry + "s")
                 .header("Retry-After", Long.toString(retry));
-    }
-
-    int size() {
-        synchronized (buckets) {
-            return buckets.size();
-        }
     }
 }

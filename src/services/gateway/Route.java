@@ -12,7 +12,7 @@ import kit.Upstream;
  * @param line where the route was written, for log lines and errors
  */
 record Route(String prefix, Upstream upstream, String rewrite, Duration timeout, long maxBody,
-        boolean writeKey, RateLimiter.Rate rate, int line) {
+        boolean writeKey, Rate rate, int line) {
 
     /** Whether {@code path} is the prefix or below it: /users matches /users/7, not /usersx. */
     boolean matches(String path) {

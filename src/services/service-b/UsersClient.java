@@ -4,9 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
 import com.eclipsesource.json.ParseException;
-import java.net.ConnectException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -17,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import kit.CallFailure;
 import kit.Client;
 import kit.Log;
 import kit.Metrics;
@@ -120,7 +119,7 @@ final class UsersClient {
                 upstream.failed(replica);
                 tried.add(replica);
                 Replica next = retry > retries ? null
-                        : retryTarget(tried, failure.kind().sameReplicaMayRetry());
+                        : retryTarget(tried, failure.sameReplicaMayRetry());
                 if (next == null) throw failure;
                 backoff.pause(retry);
                 retried.inc();
@@ -136,7 +135,7 @@ final class UsersClient {
         try {
             return upstream.next();
         } catch (Upstream.NoReplicas e) {
-            throw new CallFailed(CallFailed.Kind.NO_REPLICAS, e.getMessage());
+            throw new CallFailed(CallFailure.NO_REPLICA, e.getMessage());
         }
     }
 
@@ -174,13 +173,13 @@ final class UsersClient {
         } catch (InterruptedException e) {
             pending.cancel(true);
             Thread.currentThread().interrupt();
-            throw new CallFailed(CallFailed.Kind.BROKEN,
+            throw new CallFailed(CallFailure.BROKEN,
                     "interrupted while calling " + upstream.host());
         }
         int status = response.statusCode();
         String from = upstream.host();
         if (status >= 500) {
-            throw new CallFailed(CallFailed.Kind.BROKEN, from + " answered " + status);
+            throw new CallFailed(CallFailure.BROKEN, from + " answered " + status);
         }
         try {
             JsonValue body = Json.parse(response.body());
@@ -188,38 +187,25 @@ final class UsersClient {
         } catch (ParseException e) {
             // reported below
         }
-        throw new CallFailed(CallFailed.Kind.BROKEN, from + " answered " + status
+        throw new CallFailed(CallFailure.BROKEN, from + " answered " + status
                 + " with a body that is not a JSON object");
     }
 
     /** Why a call failed, naming the service, not the replica's address (that is logged). */
     private CallFailed failure(Throwable cause, Replica replica) {
         Log.info("call failed", "replica", replica.toString(), "error", String.valueOf(cause));
-        String at = upstream.host();
-        if (causedBy(cause, Client.TooLong.class)) {
-            return new CallFailed(CallFailed.Kind.BROKEN, at + " sent an answer longer than "
-                    + MAX_ANSWER_BYTES + " bytes");
+        if (CallFailure.causedBy(cause, Client.TooLong.class)) {
+            return new CallFailed(CallFailure.BROKEN, upstream.host()
+                    + " sent an answer longer than " + MAX_ANSWER_BYTES + " bytes");
         }
-        // A connect timeout is also an HttpTimeoutException: test for it first.
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new CallFailed(CallFailed.Kind.UNREACHABLE, at
-                    + " accepted no connection within " + connectTimeout.toMillis() + " ms");
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return new CallFailed(CallFailed.Kind.TIMEOUT,
-                    at + " did not answer within " + timeout.toMillis() + " ms");
-        }
-        if (cause instanceof ConnectException) {
-            return new CallFailed(CallFailed.Kind.REFUSED, at + " refused the connection");
-        }
-        return new CallFailed(CallFailed.Kind.BROKEN, at + " failed: "
-                + cause.getClass().getSimpleName());
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-        }
-        return false;
+        CallFailure failure = CallFailure.of(cause);
+        String detail = switch (failure) {
+            case CONNECT_TIMEOUT -> "accepted no connection within " + connectTimeout.toMillis()
+                    + " ms";
+            case TIMEOUT -> "did not answer within " + timeout.toMillis() + " ms";
+            case BROKEN -> "failed: " + cause.getClass().getSimpleName();
+            default -> failure.phrase();
+        };
+        return new CallFailed(failure, upstream.host() + " " + detail);
     }
 }
