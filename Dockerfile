@@ -82,8 +82,8 @@ ENTRYPOINT ["java", "@/app/jvm/service.options", "@/app/jvm/service-run.options"
             "-jar", "/app/service.jar"]
 # The healthcheck is a JVM too, started every few seconds: it maps the service's start-up cache
 # (same class path, the service jar's manifest names kit.jar) rather than record one of its
-# own, which would add 2.9 MB (compressed) to every image; it starts in about 85 ms instead of
-# 55 ms (155 ms with no cache), and the cache's pages are those the service already reads.
+# own, which would add megabytes to every image; the cache's pages are those the service
+# already reads (figures: docs/performance.md).
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD ["java", "@/app/jvm/healthcheck.options", "@/app/jvm/service-run.options", \
        "-cp", "/app/service.jar", "kit.HealthCheck"]

@@ -30,12 +30,14 @@ images_of = $(shell sed -n 's|.*image: *\$${IMAGE_PREFIX:-[a-z]*}/\([a-z0-9-]*\)
   challenges/$(1)/compose.yaml 2>/dev/null | sort -u)
 stamps_of = $(foreach i,$(call images_of,$(1)),$(stamps)/$(i).image)
 
-# A stamp whose image was deleted (docker rmi, prune) must not hide the loss: forget it.
-ifneq ($(filter build run-% test% bench%,$(or $(MAKECMDGOALS),help)),)
-present := $(shell docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)
-$(foreach s,$(wildcard $(stamps)/*.image),$(if $(filter \
-  $(IMAGE_PREFIX)/$(basename $(notdir $(s))):$(VERSION),$(present)),,$(shell rm -f $(s))))
-endif
+# A stamp whose image was deleted (docker rmi, prune) must not hide the loss: each image's
+# stamp also depends on NAME.present, asked of Docker at every run: touched (newer than the
+# stamp) when the image is missing, made as old as can be when it is there.
+FORCE:
+$(stamps)/%.present: FORCE
+	@mkdir -p $(@D)
+	@if docker image inspect $(IMAGE_PREFIX)/$*:$(VERSION) >/dev/null 2>&1; then \
+	  test -f $@ || touch -d @0 $@; else touch $@; fi
 
 .PHONY: help
 help: ## List the targets.
@@ -63,22 +65,23 @@ endef
 java_inputs := Dockerfile .dockerignore src/jars.lock $(wildcard src/vendor/*.jar src/build/* \
   src/kit/*.java src/jvm/*.options)
 
-$(stamps)/base.image: $(java_inputs)
+$(stamps)/base.image: $(java_inputs) $(stamps)/base.present
 	$(call docker_build,$@,$(IMAGE_PREFIX)/base:$(VERSION),.,--target base)
 
 # One image per folder of src/services/: the Dockerfile's `service` stage for that folder.
 define service_rules
-$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(shell find src/services/$(1) -type f)
+$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/services/$(1)/*) \
+    $(stamps)/$(1).present
 	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 
-$(stamps)/client.image: $(wildcard src/client/*)
+$(stamps)/client.image: $(wildcard src/client/*) $(stamps)/client.present
 	$(call docker_build,$@,$(IMAGE_PREFIX)/client:$(VERSION),src/client)
 
 # wrk, the load generator of `make bench`, runs in the challenge's own network. Its build
 # installs wrk with apt, so it needs the network.
-$(stamps)/wrk.image: tests/bench/wrk/Dockerfile
+$(stamps)/wrk.image: tests/bench/wrk/Dockerfile $(stamps)/wrk.present
 	@mkdir -p $(@D)
 	docker build -q -t $(IMAGE_PREFIX)/wrk:$(VERSION) tests/bench/wrk \
 	  >$@ 2>$@.log || { cat $@.log; exit 1; }

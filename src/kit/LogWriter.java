@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes log lines to standard output from one thread of its own. A request's thread only
- * queues its line and moves on: when every request wrote its access-log line itself, under
- * saturation thousands of finished requests queued for the one lock on standard output, each
- * holding its buffers, while HttpServer kept starting new ones on the freed connections, and
- * the heap filled until the service stopped answering. One writer also batches: one system
+ * queues its line and moves on: were every request to write its access-log line itself, under
+ * saturation finished requests would queue for the one lock on standard output, each holding
+ * its buffers, while HttpServer kept starting new ones on the freed connections, until the
+ * heap filled. One writer also batches: one system
  * call for many lines. When the queue is full the line is dropped and counted rather than
  * make a request wait, and the next line written says how many were lost.
  */

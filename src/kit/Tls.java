@@ -157,8 +157,8 @@ final class Tls {
 
     /**
      * The port of the healthcheck's plain listener (HEALTH_PORT), on the loopback address: only
-     * a process inside the container reaches it. A check over TLS cost a fresh JVM a handshake
-     * with nothing compiled, about 0.6 s of CPU every few seconds; this one about 0.15 s.
+     * a process inside the container reaches it: a check over TLS would cost a fresh JVM a
+     * handshake with nothing compiled, every few seconds (figures: docs/performance.md).
      */
     static int healthPort() {
         return Config.integer("HEALTH_PORT", DEFAULT_HEALTH_PORT, 1, 65535);
