@@ -61,7 +61,7 @@ public final class Main {
                     + status.get() + "\"");
         }
         String query = status.map(s -> "?status=" + s).orElse("");
-        UsersClient.Answer answer = users.get("/users" + query);
+        Answer answer = users.get("/users" + query);
         JsonObject list = expectOk(answer);
         JsonArray profiles = Profile.all(list, today());
         request.respond(200, new JsonObject()
@@ -73,14 +73,14 @@ public final class Main {
     /** {@code GET /profiles/{id}}: one user's profile; A's 404 is B's 404. */
     private void handleOne(Request request) throws IOException {
         long id = request.id("id");
-        UsersClient.Answer answer = users.get("/users/" + id);
+        Answer answer = users.get("/users/" + id);
         if (answer.status() == 404) throw Problem.notFound("no user with id " + id);
         JsonObject user = expectOk(answer);
         request.respond(200, Profile.of(user, today()).add("served_by", servedBy(user)));
     }
 
     /** A's body when it answered 200; any other answer means B asked wrongly: a 502. */
-    private static JsonObject expectOk(UsersClient.Answer answer) {
+    private static JsonObject expectOk(Answer answer) {
         if (answer.status() == 200) return answer.body();
         throw Problem.of(502, "bad-gateway", "Bad Gateway",
                 "service A answered " + answer.status() + " to a request B thought valid");

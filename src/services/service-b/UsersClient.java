@@ -1,9 +1,5 @@
 package serviceb;
 
-import com.eclipsesource.json.Json;
-import com.eclipsesource.json.JsonObject;
-import com.eclipsesource.json.JsonValue;
-import com.eclipsesource.json.ParseException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,9 +30,6 @@ import kit.Upstream.Replica;
 final class UsersClient {
     /** A's answers are a few kilobytes; a longer one is refused rather than held. */
     static final int MAX_ANSWER_BYTES = 1 << 20;
-
-    /** A usable answer from A: a status below 500 and a JSON object. */
-    record Answer(int status, JsonObject body) {}
 
     private final Upstream upstream;
     private final HttpClient client;
@@ -176,19 +169,7 @@ final class UsersClient {
             throw new CallFailed(CallFailure.BROKEN,
                     "interrupted while calling " + upstream.host());
         }
-        int status = response.statusCode();
-        String from = upstream.host();
-        if (status >= 500) {
-            throw new CallFailed(CallFailure.BROKEN, from + " answered " + status);
-        }
-        try {
-            JsonValue body = Json.parse(response.body());
-            if (body.isObject()) return new Answer(status, body.asObject());
-        } catch (ParseException e) {
-            // reported below
-        }
-        throw new CallFailed(CallFailure.BROKEN, from + " answered " + status
-                + " with a body that is not a JSON object");
+        return Answer.of(response, upstream.host());
     }
 
     /** Why a call failed, naming the service, not the replica's address (that is logged). */
