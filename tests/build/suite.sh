@@ -23,7 +23,7 @@ setup() {
   local tool
   for tool in docker make bash sh env cat mkdir rm mv cp touch test printf echo head tr cut \
               sort id dirname basename mktemp expand tee cmp wc sed grep find sleep date \
-              tail awk curl jq; do
+              tail awk curl jq timeout seq xargs; do
     ln -s "$(command -v "$tool")" "$TMP/tools/$tool"
   done
 }
