@@ -143,7 +143,7 @@ json() { jq -r "$1" <<<"$BODY"; }
 expect_problem() {
   expect_eq "$1" "$STATUS" "status" || { echo "body: $BODY" >&2; return 1; }
   expect_match '^application/problem\+json' "$(header content-type)" "content-type" || return
-  jq -e . <<<"$BODY" >/dev/null 2>&1 || failed "expected a JSON body, got: ${BODY:0:200}" || return
+  jq -en input <<<"$BODY" >/dev/null 2>&1 || failed "expected a JSON body, got: ${BODY:0:200}" || return
   expect_eq "$1" "$(json .status)" "problem status" || return
   expect_match '^/problems/' "$(json .type)" "problem type" || return
   expect_match '.+' "$(json '.detail | strings')" "problem detail" || return

@@ -14,7 +14,7 @@ ok_lines() { logs client | sed -n 's/^[0-9:]* ok   //p'; }
 has_answers() { [ "$(ok_lines | wc -l)" -ge "$1" ]; }
 has_failure_line() { logs client | grep -q 'FAIL cannot reach http://server:8080/'; }
 # A restarted server counts from 1 again: an answer with a small count is from a new process.
-answered_by_new_process() { ok_lines | tail -1 | jq -e '.request_number <= 2' >/dev/null; }
+answered_by_new_process() { ok_lines | tail -1 | jq -en 'input | .request_number <= 2' >/dev/null; }
 hostname_of() { docker inspect -f '{{.Config.Hostname}}' "$(container "$1")"; }
 
 test_client_gets_answers_by_hostname() {
@@ -78,7 +78,7 @@ load_until_stopped() {
     rc=0
     body=$(curl -s --max-time 3 -w '\n%{http_code}' "http://127.0.0.1:$PORT/") || rc=$?
     code=$(tail -n1 <<<"$body"); json=$(sed '$d' <<<"$body")
-    if jq -e .hostname <<<"$json" >/dev/null 2>&1; then whole=whole; else whole=none; fi
+    if jq -en 'input | .hostname' <<<"$json" >/dev/null 2>&1; then whole=whole; else whole=none; fi
     echo "$rc ${code:-000} $whole" >>"$1"
   done
 }

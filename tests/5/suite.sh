@@ -26,7 +26,7 @@ setup() {
     "$IMAGE_PREFIX/gateway:$VERSION" >/dev/null
   docker network connect "${COMPOSE_PROJECT_NAME}_back" "$GATEWAY_2"
   wait_for 30 "the second gateway reaching both services" \
-    bash -c "curl -sf '$G2/health' | jq -e '.status == \"up\"'"
+    bash -c "curl -sf '$G2/health' | jq -en 'input | .status == \"up\"'"
 }
 
 teardown() {
@@ -508,7 +508,7 @@ test_a_request_with_a_body_is_never_sent_twice() {
   docker rm -f "$REFUSING" >/dev/null
   trap - EXIT
   wait_for 10 "the gateway to forget the refusing replica" \
-    bash -c "curl -sf '$G/health' | jq -e '.upstreams[\"products-service\"].replicas | length == 3'"
+    bash -c "curl -sf '$G/health' | jq -en 'input | .upstreams[\"products-service\"].replicas | length == 3'"
 }
 
 test_stopped_upstream_is_502_and_recovers() {
@@ -568,7 +568,7 @@ test_overview_is_504_when_both_services_time_out() {
   for c in $(compose ps -q --status paused); do docker unpause "$c" >/dev/null; done
   trap - EXIT
   wait_for 40 "the overview whole again" \
-    bash -c "curl -sf '$G/api/overview' | jq -e '.partial == false'"
+    bash -c "curl -sf '$G/api/overview' | jq -en 'input | .partial == false'"
 }
 
 test_malformed_routes_file_stops_the_gateway() {
