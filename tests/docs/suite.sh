@@ -1,0 +1,74 @@
+# The docs name only what exists: every `make TARGET` shown in a README, LEIAME or docs/ page
+# is a target the Makefile has, and every repository path they show (in code or as a link) is
+# in the tree. A doc that names a renamed file or a removed target fails here, not in a
+# student's terminal. Code means inline `code` and fenced blocks; prose is not read.
+
+# docs: every page the course has, relative to the repository's root.
+docs() {
+  (cd "$ROOT" && ls README*.md challenges/*/README*.md challenges/*/LEIAME.md \
+    challenges/*/*/README*.md challenges/*/*/LEIAME.md docs/*.md 2>/dev/null | sort -u)
+}
+
+# code PAGE: the text of PAGE's inline code spans and fenced blocks, one piece per line.
+code() {
+  awk '
+    /^ *```/ { fenced = !fenced; next }
+    fenced { print; next }
+    { line = $0
+      while (match(line, /`[^`]+`/)) { print substr(line, RSTART + 1, RLENGTH - 2)
+                                       line = substr(line, RSTART + RLENGTH) } }' "$ROOT/$1"
+}
+
+# targets PAGE: the make targets PAGE shows, one per line (N in run-N stands for 1).
+targets() {
+  code "$1" | grep -oE '(^|[^a-z./-])make( +-[a-zA-Z]+)* +[a-z][a-zA-Z0-9_%./-]*' \
+    | sed -E 's/.*make( +-[a-zA-Z]+)* +//; s/-N$/-1/; s/-NAME$/-kit/' | sort -u
+}
+
+# paths PAGE: the repository paths PAGE shows in code or links to, relative to the root.
+paths() {
+  local dir; dir=$(dirname "$1")
+  {
+    code "$1" | grep -oE '(^|[ "(=:])(\.\./)*(src|challenges|tests|sql|docs|\.ci)/[A-Za-z0-9_./-]+' \
+      | sed -E 's/^[ "(=:]//' | while read -r p; do
+        case $p in ../*) (cd "$ROOT/$dir" && realpath -m --relative-to="$ROOT" "$p") ;;
+                   *) echo "$p" ;; esac
+      done
+    grep -oE '\]\([^)#: ]+' "$ROOT/$1" | sed 's/^](//' | while read -r p; do
+      (cd "$ROOT/$dir" && realpath -m --relative-to="$ROOT" "$p")
+    done
+  } | sed -E 's/[.,:;]+$//' \
+    | grep -vE '(^|/)(secrets|build)(/|$)|[*{}<>]|/N(/|$)|NAME|\.\.\.' | sort -u
+}
+
+test_every_make_target_the_docs_show_exists() {
+  local page target missing=() checked=0
+  for page in $(docs); do
+    for target in $(targets "$page"); do
+      checked=$((checked + 1))
+      (cd "$ROOT" && make -n "$target" >/dev/null 2>&1) || missing+=("$page: make $target")
+    done
+  done
+  echo "report: $checked make targets checked in $(docs | wc -l) pages"
+  expect_ge 30 "$checked" "make targets found in the docs"
+  expect_eq "" "$(printf '%s\n' "${missing[@]}" | sed '/^$/d')" "targets the Makefile does not have"
+}
+
+# made PAGE: the paths PAGE's own commands create (`> path`, `touch path`): not looked for.
+made() {
+  code "$1" | grep -oE '(>|>>|touch) *[A-Za-z0-9_./-]+' | sed -E 's/^(>>?|touch) *//' | sort -u
+}
+
+test_every_path_the_docs_show_exists() {
+  local page path missing=() checked=0
+  for page in $(docs); do
+    for path in $(paths "$page"); do
+      checked=$((checked + 1))
+      [ -e "$ROOT/$path" ] || grep -qxF "$path" <<<"$(made "$page")" \
+        || missing+=("$page: $path")
+    done
+  done
+  echo "report: $checked paths checked in $(docs | wc -l) pages"
+  expect_ge 50 "$checked" "paths found in the docs"
+  expect_eq "" "$(printf '%s\n' "${missing[@]}" | sed '/^$/d')" "paths that are not in the tree"
+}
