@@ -138,8 +138,21 @@ explain-%: ## Show what Docker built and runs for challenge N, read from the liv
 	@src/explain/explain $*
 
 .PHONY: clean
-clean: ## Remove build/ (images stay; `docker image rm` them by name to free space).
+clean: ## Remove build/ (images stay; `make clean-all` removes them too).
 	rm -rf $(BUILD)
+
+.PHONY: clean-all
+clean-all: ## Remove all the course made here: every challenge's containers, networks and volumes (their data too), its images, the generated secrets, build/.
+	@for n in $(CHALLENGES); do \
+	  docker compose -f challenges/$$n/compose.yaml down -v --remove-orphans --timeout 5 2>&1 \
+	    | grep -v '^ *$$' || true; \
+	done
+	@$(swarm_5) down
+	@images=$$(docker images --format '{{.Repository}}:{{.Tag}}' \
+	  | grep '^$(IMAGE_PREFIX)/' | grep ':$(VERSION)$$' || true); \
+	  if [ -n "$$images" ]; then docker image rm $$images >/dev/null && echo "removed: $$images"; fi
+	rm -rf challenges/*/secrets $(BUILD)
+	@echo "clean-all: nothing of the course is left but its files; 'make run-N' builds again."
 
 # $(call random_secret,FILE,MODE,BYTES): writes BYTES random bytes to FILE as base64url (+ and /
 # become - and _, no padding: no quoting needed in a URL, a form or a header), in a folder only

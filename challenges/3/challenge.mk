@@ -12,7 +12,12 @@ $(CATALOG_PASSWORD_FILE):
 	$(call random_secret,$@,644,24)
 	@echo "generated $@ (ignored by git): the password of database user catalog"
 
-.PHONY: psql-3 redis-cli-3
+.PHONY: psql-3 redis-cli-3 reset-3
+reset-3: ## Delete challenge 3's data volume: the next run-3 runs sql/ again (Redis keeps nothing).
+	$(call compose,3) down -v --remove-orphans
+	@echo "reset-3: the data volume is gone; the next 'make run-3' starts from an empty" \
+	  "data directory and runs the scripts in sql/ again."
+
 psql-3: ## Open psql on challenge 3's database (inside the postgres container).
 	$(call compose,3) exec postgres psql -U catalog -d catalog
 
