@@ -68,10 +68,11 @@ java_inputs := Dockerfile .dockerignore src/jars.lock $(wildcard src/vendor/*.ja
 $(stamps)/base.image: $(java_inputs) $(stamps)/base.present
 	$(call docker_build,$@,$(IMAGE_PREFIX)/base:$(VERSION),.,--target base)
 
-# One image per folder of src/services/: the Dockerfile's `service` stage for that folder.
+# One image per folder of src/services/: the Dockerfile's `service` stage for that folder. Each
+# is built on the data module (src/data/) too, whether its `libraries` names it or not.
 define service_rules
-$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/services/$(1)/*) \
-    $(stamps)/$(1).present
+$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/data/*.java) \
+    $(wildcard src/services/$(1)/*) $(stamps)/$(1).present
 	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))

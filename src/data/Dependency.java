@@ -1,4 +1,4 @@
-package catalog;
+package data;
 
 import java.io.EOFException;
 import java.net.ConnectException;
@@ -13,15 +13,16 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import kit.Log;
+import kit.Service;
 
 /**
- * What the catalog currently believes about one dependency (PostgreSQL or Redis). A virtual
+ * What a service currently believes about one dependency (PostgreSQL or Redis). A virtual
  * thread probes it: every second while it is up, and with growing pauses while it is down, so
  * a dependency that starts late or comes back is picked up by itself, and a dead one is not
  * hammered. A request that runs into an outage reports it with {@link #failed}, so the
  * requests after it fail fast instead of each waiting for its own timeout.
  */
-final class Dependency {
+public final class Dependency {
     /** Returns normally when the dependency answers; throws when it does not. */
     @FunctionalInterface
     interface Probe {
@@ -46,11 +47,29 @@ final class Dependency {
         this.probe = probe;
     }
 
-    String name() {
+    /**
+     * Starts watching {@code dependencies} in the background and reports them on the service's
+     * {@code /ready} and as metrics ({@code catalog_postgres_up}, named after {@code prefix}).
+     * Started, not awaited: the service serves {@code /health} at once and reaches its
+     * dependencies when they are there. The image build's training run has none to watch.
+     */
+    public static void watch(Service service, String prefix, Dependency... dependencies) {
+        for (Dependency dependency : dependencies) {
+            if (!Service.isTrainingRun()) dependency.start();
+            service.readiness(dependency.name, () -> {
+                if (!dependency.isUp()) throw new Exception(dependency.lastError());
+            });
+            service.metrics().gauge(prefix + "_" + dependency.name + "_up",
+                    "1 while " + dependency.name + " answers its probes.",
+                    () -> dependency.isUp() ? 1 : 0);
+        }
+    }
+
+    public String name() {
         return name;
     }
 
-    boolean isUp() {
+    public boolean isUp() {
         return up;
     }
 
@@ -58,7 +77,7 @@ final class Dependency {
      * Why it is down, for {@code /ready} and 503 answers: a few words, never an address or a
      * driver's message (those go to the log).
      */
-    String lastError() {
+    public String lastError() {
         return lastError;
     }
 
@@ -70,7 +89,7 @@ final class Dependency {
 
     /** Starts the probing thread; the dependency counts as down until the first probe passes. */
     Dependency start() {
-        Thread.ofVirtual().name("watch-" + name).start(this::watch);
+        Thread.ofVirtual().name("watch-" + name).start(this::probeForever);
         return this;
     }
 
@@ -79,7 +98,7 @@ final class Dependency {
         wake.release();
     }
 
-    private void watch() {
+    private void probeForever() {
         Duration retry = FIRST_RETRY;
         while (!stopped) {
             try {

@@ -1,5 +1,6 @@
-package catalog;
+package data;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,7 +19,13 @@ import kit.Problem;
  * deadline or turned into a 503 problem. While PostgreSQL is known to be down, calls fail at
  * once instead of each waiting for a timeout; {@link Dependency} notices when it is back.
  */
-final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable {
+    /** Work done with one connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     private final ConnectionPool pool;
     private final Dependency health;
     private final Duration deadline;
@@ -29,17 +36,19 @@ final class Database implements AutoCloseable {
     private static final String ENDED = "ended";
     private static final String LATE = "late";
 
-    Database(Settings settings, Metrics metrics) {
+    /** Metrics are named after the service: {@code catalog_db_queries_total}. */
+    public Database(Postgres settings, Metrics metrics) {
         pool = new ConnectionPool(settings);
         deadline = settings.queryTimeout();
         health = new Dependency("postgres", this::probe);
-        queries = metrics.counter("catalog_db_queries_total",
+        String prefix = settings.name() + "_db_";
+        queries = metrics.counter(prefix + "queries_total",
                 "Statements sent to PostgreSQL for requests (health probes not counted).");
-        metrics.gauge("catalog_db_pool_in_use", "Pooled connections in use.", pool::inUse);
-        metrics.gauge("catalog_db_pool_idle", "Pooled connections idle.", pool::idle);
+        metrics.gauge(prefix + "pool_in_use", "Pooled connections in use.", pool::inUse);
+        metrics.gauge(prefix + "pool_idle", "Pooled connections idle.", pool::idle);
     }
 
-    Dependency health() {
+    public Dependency health() {
         return health;
     }
 
@@ -47,16 +56,16 @@ final class Database implements AutoCloseable {
      * Runs {@code work} on a pooled connection within the deadline. PostgreSQL down, slow or
      * out of connections is a 503 problem; a {@link Problem} thrown by the work passes through.
      */
-    <T> T run(ConnectionPool.Work<T> work) {
+    public <T> T run(Work<T> work) {
         return run(work, null);
     }
 
     /**
-     * {@link #run(ConnectionPool.Work)}, for a write: when the caller is answered 503 because
+     * {@link #run(Work)}, for a write: when the caller is answered 503 because
      * the deadline passed, the statement goes on and may still commit, so {@code ifLate} runs
      * once it has ended, whatever its outcome (to delete cached copies it may have made stale).
      */
-    <T> T run(ConnectionPool.Work<T> work, Runnable ifLate) {
+    public <T> T run(Work<T> work, Runnable ifLate) {
         if (!health.isUp()) throw unavailable(health.lastError());
         queries.inc();
         AtomicReference<String> phase = new AtomicReference<>(RUNNING);
@@ -96,7 +105,7 @@ final class Database implements AutoCloseable {
     }
 
     /** Runs on its own thread, so an outage is reported even after the caller gave up. */
-    private <T> T use(ConnectionPool.Work<T> work) throws SQLException {
+    private <T> T use(Work<T> work) throws SQLException {
         try {
             return pool.use(work);
         } catch (ConnectionPool.Busy busy) {
@@ -126,7 +135,7 @@ final class Database implements AutoCloseable {
 
     private static Problem unavailable(String why) {
         return Problem.unavailable("PostgreSQL is unavailable (" + why
-                + "); cached items are still served, and it is retried in the background")
+                + "); it is retried in the background")
                 .header("Retry-After", "1");
     }
 
