@@ -4,6 +4,7 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonValue;
 import java.time.Duration;
 import kit.Metrics;
+import kit.Request;
 
 /**
  * The cache-aside read. Ask Redis first; on a miss, load from PostgreSQL and store the answer
@@ -53,10 +54,13 @@ public final class CacheAside {
                 "Requests waiting now for another request's load.", flight::waiting);
     }
 
-    /** Reads {@code key}; {@code noCache} skips Redis for this read (and stores nothing). */
-    public Lookup read(String key, boolean noCache, Loader loader) {
+    /**
+     * Reads {@code key} for {@code request}; one that asks for fresh data
+     * ({@code Cache-Control: no-cache}) skips Redis (and stores nothing).
+     */
+    public Lookup read(Request request, String key, Loader loader) {
         Timings timings = new Timings();
-        if (noCache) return bypass(key, Lookup.Bypass.REQUESTED, loader, timings);
+        if (noCache(request)) return bypass(key, Lookup.Bypass.REQUESTED, loader, timings);
         try {
             String stored = timings.redis(() -> cache.resolve(key));
             Cache.Entry entry = timings.redis(() -> cache.get(stored));
@@ -71,6 +75,11 @@ public final class CacheAside {
         } catch (Cache.Down e) {
             return bypass(key, Lookup.Bypass.redisDown(e), loader, timings);
         }
+    }
+
+    private static boolean noCache(Request request) {
+        String control = request.header("Cache-Control");
+        return control != null && control.toLowerCase().contains("no-cache");
     }
 
     private Lookup bypass(String key, Lookup.Bypass why, Loader loader, Timings timings) {

@@ -59,7 +59,7 @@ public final class Main {
     private void handleList(Request request) throws IOException {
         int limit = request.queryInt("limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
         int offset = request.queryInt("offset", 0, 0, MAX_OFFSET);
-        Lookup lookup = reads.read(cache.keys().listPage(limit, offset), noCache(request),
+        Lookup lookup = reads.read(request, cache.keys().listPage(limit, offset),
                 () -> store.list(limit, offset));
         JsonObject page = Json.object().add("limit", limit).add("offset", offset)
                 .add("count", lookup.data().asArray().size());
@@ -68,7 +68,7 @@ public final class Main {
 
     private void handleGet(Request request) throws IOException {
         long id = request.id("id");
-        Lookup lookup = reads.read(cache.keys().item(id), noCache(request), () -> store.find(id));
+        Lookup lookup = reads.read(request, cache.keys().item(id), () -> store.find(id));
         if (!lookup.found()) throw lookup.notFound("no product with id " + id);
         respond(request, 200, lookup, body(lookup).add("views", countView(id, lookup)));
     }
@@ -105,11 +105,6 @@ public final class Main {
         List<String> keys = cache.invalidate(id);
         Log.info("late write ended", "product", id, "invalidated",
                 keys == null ? "pending until Redis is back" : String.join(",", keys));
-    }
-
-    private static boolean noCache(Request request) {
-        String control = request.header("Cache-Control");
-        return control != null && control.toLowerCase().contains("no-cache");
     }
 
     private static JsonObject body(Lookup lookup) {
