@@ -13,12 +13,19 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The Redis side of a cached table: cached answers with a TTL, view counters, and
  * invalidation. Every call is bounded by short timeouts; when Redis fails, the call throws
  * {@link Down} and the caller answers from PostgreSQL instead (a bypass), never with an error
  * of its own.
+ *
+ * <p>Whenever this process starts to use Redis (at start, and after every outage) it first
+ * forgets every cached row and list page: a write made while Redis could not be reached, by
+ * this replica or by another (which may have died since), may have made any of them stale,
+ * and nobody is left who knows which. The cost is a cold cache after each outage.
  */
 public final class Cache implements AutoCloseable {
     /** Redis is down or did not answer in time: bypass the cache. */
@@ -34,10 +41,12 @@ public final class Cache implements AutoCloseable {
     /** What is stored for an id that does not exist, so repeated misses skip PostgreSQL. */
     static final String NOT_FOUND = "not-found";
 
+    /** How many keys one SCAN step returns at most while the cache is emptied. */
+    private static final int SCAN_COUNT = 500;
+
     private final JedisPool pool;
     private final Dependency health;
     private final CacheKeys keys;
-    private final Invalidations pending;
 
     /**
      * The cache of the rows called {@code entity} ("product"): keys {@code product:7}, list
@@ -58,7 +67,6 @@ public final class Cache implements AutoCloseable {
                         .clientName(settings.name())
                         .build());
         keys = new CacheKeys(entity);
-        pending = new Invalidations(keys);
         health = new Dependency("redis", this::probe);
     }
 
@@ -106,8 +114,8 @@ public final class Cache implements AutoCloseable {
 
     /**
      * Deletes the cached row {@code id} (0: none) and puts every cached list page out of reach,
-     * as any of them may show it. If Redis is down, this waits and runs before the cache is
-     * used again. Returns what was invalidated, or {@code null} when it had to wait.
+     * as any of them may show it. Returns what was invalidated, or {@code null} when Redis is
+     * down: then everything is forgotten before Redis is used again.
      */
     public List<String> invalidate(long id) {
         try {
@@ -122,7 +130,6 @@ public final class Cache implements AutoCloseable {
                 return done;
             });
         } catch (Down e) {
-            pending.add(id);
             return null;
         }
     }
@@ -148,11 +155,23 @@ public final class Cache implements AutoCloseable {
         // Not through call(): that refuses to talk to a Redis believed down.
         try (Jedis jedis = pool.getResource()) {
             jedis.ping();
-            pending.apply(jedis);
+            if (!health.isUp()) forgetAll(jedis);
         } catch (JedisException e) {
             pool.clear();
             throw e;
         }
+    }
+
+    /** Deletes every cached row and puts every list page out of reach (view counts stay). */
+    private void forgetAll(Jedis jedis) {
+        ScanParams rows = new ScanParams().match(keys.allItems()).count(SCAN_COUNT);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> step = jedis.scan(cursor, rows);
+            if (!step.getResult().isEmpty()) jedis.del(step.getResult().toArray(String[]::new));
+            cursor = step.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        jedis.incr(keys.generation());
     }
 
     private <T> T call(Function<Jedis, T> command) throws Down {

@@ -21,6 +21,11 @@ public final class CacheKeys {
         return entity + ":" + id;
     }
 
+    /** The pattern of every row's key, for SCAN. */
+    String allItems() {
+        return entity + ":*";
+    }
+
     /** A list page's key as a request names it; {@link Cache#resolve} gives its key in Redis. */
     public String listPage(int limit, int offset) {
         return listPrefix + "limit=" + limit + ":offset=" + offset;
