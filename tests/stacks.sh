@@ -19,6 +19,7 @@ stacks_up() {
   remember TMP "$(mktemp -d)"
   remember SECRET_3 "$TMP/secrets/db-password"
   make -s -C "$ROOT" CATALOG_PASSWORD_FILE="$SECRET_3" "$SECRET_3" >/dev/null
+  make -s -C "$ROOT" secrets-5 >/dev/null   # challenge 5's database passwords
   for n in $STACKS; do
     port=$(free_port)
     while [[ $used == *" $port "* ]]; do port=$(free_port); done

@@ -14,6 +14,9 @@ DB_SECRETS_5 := $(addprefix challenges/5/secrets/,postgres-password users-db-pas
 
 run-5: $(DB_SECRETS_5)
 
+.PHONY: secrets-5
+secrets-5: $(DB_SECRETS_5) ## Make challenge 5's database passwords if missing (run-5 does too).
+
 # 24 random bytes are 32 characters; mode 644: the services (user 10001) and postgres read
 # them as themselves.
 $(DB_SECRETS_5):

@@ -91,6 +91,7 @@ median() {
 }
 
 results=$(mktemp -d); trap 'rm -rf "$results"; cleanup' EXIT
+make -s secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
 GATEWAY_PORT=$(free_port) GATEWAY_ROUTES=$PWD/tests/5/bench-routes.conf \
   compose up -d --wait >/dev/null 2>&1
 # The same limits as the gateway's (compose.yaml): one CPU, 256 MB.
