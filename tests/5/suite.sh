@@ -831,7 +831,7 @@ without_redis() {
 }
 # products_ready N: the gateway's /health finds N products replicas, all ready.
 products_ready() {
-  curl -sf "$G/health" | jq -e --argjson n "$1" '.upstreams["products-service"].replicas
+  curl -sf "$G/health" | jq -en --argjson n "$1" 'input | .upstreams["products-service"].replicas
     | length == $n and all(.state == "ready")' >/dev/null
 }
 
