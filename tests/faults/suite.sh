@@ -1,6 +1,7 @@
-# Faults for challenges 3, 4 and 5: each dependency in turn is killed (docker kill), paused
-# (docker pause) and cut off (docker network disconnect from the network its caller reaches it
-# on, then connected again with the same aliases). While a fault lasts the caller must answer
+# Faults for challenges 3, 4 and 5: each dependency in turn (in challenge 5, each service and
+# PostgreSQL and Redis) is killed (docker kill), paused (docker pause) and cut off (docker
+# network disconnect from the network its caller reaches it on, then connected again with the
+# same aliases). While a fault lasts the caller must answer
 # every request within a stated bound: a 5xx problem whose detail names the dependency, or for
 # challenge 3 its documented degraded answer (hits without PostgreSQL, reads from PostgreSQL
 # without Redis). Once the fault ends the caller must recover by itself: nothing restarted,
@@ -19,9 +20,16 @@ STACKS_NAME=faults STACKS="3 4 5"
 # for a busy machine. The catalog answers within 1 s (700 ms query deadline, 250 ms Redis
 # timeout); B within A's 1.5 s request timeout; the gateway within its routes' 2 s timeout.
 LIMIT_3=2 LIMIT_4=2.5 LIMIT_5=3
-# The caller of each challenge, and the network on which it reaches its dependencies.
+# The caller of each challenge, and the network on which it reaches its dependencies; in
+# challenge 5, products-service reaches its database and cache on a network of their own.
 CALLER_3=catalog CALLER_4=service-b CALLER_5=gateway
 NETWORK_3=data NETWORK_4=users-net NETWORK_5=back
+NETWORK_5_postgres=products-data NETWORK_5_redis=products-data
+# network_of N SERVICE: the network of challenge N that SERVICE is cut off from.
+network_of() {
+  local own="NETWORK_$1_${2//-/_}"
+  echo "$(stack_name "$1")_${!own:-$(var NETWORK "$1")}"
+}
 
 setup() {
   local n
@@ -94,7 +102,8 @@ MIN_DURING=2
 # How each fault must show in the load: Redis gone, as reads that bypass the cache; any other
 # dependency, as explained 5xx answers.
 SHOWS_3_postgres=5xx SHOWS_3_redis=bypass SHOWS_4_service_a=5xx
-SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx
+SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx SHOWS_5_postgres=5xx
+SHOWS_5_redis=bypass
 
 # judge_load N OUT DEPENDENCY FROM TO SHOWS: every request of OUT got an answer within the
 # limit, a 2xx or a 5xx problem naming DEPENDENCY; at least MIN_DURING of them were under way
@@ -143,7 +152,7 @@ inject() {
     kill) docker kill "$c" >/dev/null ;;
     pause) freeze "$c" ;;
     cut)
-      local network; network="$(stack_name "$2")_$(var NETWORK "$2")"
+      local network; network=$(network_of "$2" "$3")
       docker inspect -f "{{range (index .NetworkSettings.Networks \"$network\").Aliases}}{{.}} \
 {{end}}" "$c" >"$TMP/aliases"
       docker network disconnect "$network" "$c" ;;
@@ -161,7 +170,7 @@ end_fault() {
       fi ;;
     pause) docker unpause "$c" >/dev/null ;;
     cut)
-      local network alias args=(); network="$(stack_name "$2")_$(var NETWORK "$2")"
+      local network alias args=(); network=$(network_of "$2" "$3")
       for alias in $(cat "$TMP/aliases"); do args+=(--alias "$alias"); done
       docker network connect "${args[@]}" "$network" "$c"
       expect_eq "$(cat "$TMP/aliases")" "$(docker inspect -f "{{range (index \
@@ -211,7 +220,8 @@ fault() {
 # 5 s before its trial call; a restarted Java service starts in a second or two (3-5 on a busy
 # machine), and the gateway and B look names up again every 2 s.
 RECOVERY_3_postgres=30 RECOVERY_3_redis=15 RECOVERY_4_service_a=20
-RECOVERY_5_users_service=20 RECOVERY_5_products_service=20
+RECOVERY_5_users_service=20 RECOVERY_5_products_service=20 RECOVERY_5_postgres=30
+RECOVERY_5_redis=15
 
 # Challenge 3, PostgreSQL gone: cached products are still served, a read that needs PostgreSQL
 # is a 503 that names it, and /ready says which dependency is down.
@@ -318,6 +328,69 @@ test_5_users_service_cut_off() { fault cut 5 users-service users-service /users/
 test_5_products_service_killed() { fault kill 5 products-service products-service /products/1; }
 test_5_products_service_paused() { fault pause 5 products-service products-service /products/1; }
 test_5_products_service_cut_off() { fault cut 5 products-service products-service /products/1; }
+
+# Challenge 5, PostgreSQL gone (for a cut, products-service's way to it): cached products still
+# come through the gateway, a product read that needs PostgreSQL is a 503 problem naming it
+# within a second, the overview is partial, and products-service is not ready.
+during_5_postgres() {
+  ask 5 /products/1
+  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product" || return
+  within_limit 5 "a cached product" || return
+  for _ in 1 2 3; do
+    ask 5 /products/2 -H 'Cache-Control: no-cache'
+    explained 5 "$1" || return
+    expect_le 1000 "$MS" "ms for a product read that needs PostgreSQL" || return
+  done
+  ask 5 /api/overview
+  expect_eq "200 true" "$STATUS $(json .partial)" "the overview, partial" || return
+  if products_ready; then failed "products-service ready without PostgreSQL"; fi
+}
+recovered_5_postgres() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Cache-Control: no-cache' \
+    "$(url 5)/products/2")" = 200 ] && products_ready
+}
+# products_ready: products-service's /ready answers 200, asked from inside its container (it
+# is not published) as its healthcheck asks /health.
+products_ready() {
+  stack 5 exec -T products-service java @/app/jvm/healthcheck.options \
+    @/app/jvm/service-run.options -cp /app/service.jar kit.HealthCheck /ready >/dev/null 2>&1
+}
+# Warms product 1 of challenge 5 into Redis before a PostgreSQL fault.
+cached_product_1_of_5() {
+  ask 5 /products/1; ask 5 /products/1; expect_eq HIT "$(header x-cache)"
+}
+
+test_5_postgres_killed() {
+  cached_product_1_of_5
+  fault kill 5 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
+test_5_postgres_paused() {
+  cached_product_1_of_5
+  fault pause 5 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
+test_5_postgres_cut_off() {
+  cached_product_1_of_5
+  fault cut 5 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
+
+# Challenge 5, Redis gone: every product read is answered from PostgreSQL (X-Cache: BYPASS)
+# within a second, through the gateway, and products-service is not ready.
+during_5_redis() {
+  for _ in 1 2 3; do
+    ask 5 /products/3
+    expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "a read" || return
+    expect_le 1000 "$MS" "ms for a read without Redis" || return
+  done
+  if products_ready; then failed "products-service ready without Redis"; fi
+}
+recovered_5_redis() {
+  [[ $(curl -s -o /dev/null -w '%header{x-cache}' "$(url 5)/products/3") =~ ^(HIT|MISS)$ ]] \
+    && products_ready
+}
+
+test_5_redis_killed() { fault kill 5 redis Redis /products/3; }
+test_5_redis_paused() { fault pause 5 redis Redis /products/3; }
+test_5_redis_cut_off() { fault cut 5 redis Redis /products/3; }
 
 # After every fault, `docker compose down` (down_within_3s: tests/stacks.sh).
 test_3_down_finishes_within_3s_after_the_faults() { down_within_3s 3; }
