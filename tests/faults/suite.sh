@@ -243,21 +243,16 @@ recovered_3_postgres() {
     "$(url 3)/products/2")" = 200 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' \
     "$(url 3)/ready")" = 200 ]
 }
-# Warms product 1 into the cache (two reads: a miss, then a hit) before a PostgreSQL fault.
-cached_product_1() { ask 3 /products/1; ask 3 /products/1; expect_eq HIT "$(header x-cache)"; }
+# postgres_fault KIND N: warms challenge N's product 1 into Redis (two reads: a miss, then a
+# hit), then the fault, under a load of product reads that need PostgreSQL.
+postgres_fault() {
+  ask "$2" /products/1; ask "$2" /products/1; expect_eq HIT "$(header x-cache)"
+  fault "$1" "$2" postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
 
-test_3_postgres_killed() {
-  cached_product_1
-  fault kill 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
-test_3_postgres_paused() {
-  cached_product_1
-  fault pause 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
-test_3_postgres_cut_off() {
-  cached_product_1
-  fault cut 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
+test_3_postgres_killed() { postgres_fault kill 3; }
+test_3_postgres_paused() { postgres_fault pause 3; }
+test_3_postgres_cut_off() { postgres_fault cut 3; }
 
 # Challenge 3, Redis gone: every read is answered from PostgreSQL (X-Cache: BYPASS), not
 # slower than Redis' 250 ms timeout, and /ready says Redis is down.
@@ -355,23 +350,9 @@ products_ready() {
   stack 5 exec -T products-service java @/app/jvm/healthcheck.options \
     @/app/jvm/service-run.options -cp /app/service.jar kit.HealthCheck /ready >/dev/null 2>&1
 }
-# Warms product 1 of challenge 5 into Redis before a PostgreSQL fault.
-cached_product_1_of_5() {
-  ask 5 /products/1; ask 5 /products/1; expect_eq HIT "$(header x-cache)"
-}
-
-test_5_postgres_killed() {
-  cached_product_1_of_5
-  fault kill 5 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
-test_5_postgres_paused() {
-  cached_product_1_of_5
-  fault pause 5 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
-test_5_postgres_cut_off() {
-  cached_product_1_of_5
-  fault cut 5 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
+test_5_postgres_killed() { postgres_fault kill 5; }
+test_5_postgres_paused() { postgres_fault pause 5; }
+test_5_postgres_cut_off() { postgres_fault cut 5; }
 
 # Challenge 5, Redis gone: every product read is answered from PostgreSQL (X-Cache: BYPASS)
 # within a second, through the gateway, and products-service is not ready.
