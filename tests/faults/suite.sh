@@ -350,9 +350,13 @@ products_ready() {
   stack 5 exec -T products-service java @/app/jvm/healthcheck.options \
     @/app/jvm/service-run.options -cp /app/service.jar kit.HealthCheck /ready >/dev/null 2>&1
 }
-test_5_postgres_killed() { postgres_fault kill 5; }
-test_5_postgres_paused() { postgres_fault pause 5; }
-test_5_postgres_cut_off() { postgres_fault cut 5; }
+# The overview's page of products, in Redis: without it, a PostgreSQL that both services lose
+# leaves the overview with no part at all (a 502, as documented), not a partial one.
+overview_products_cached() { ask 5 '/products?limit=5'; ask 5 '/products?limit=5'; }
+
+test_5_postgres_killed() { overview_products_cached; postgres_fault kill 5; }
+test_5_postgres_paused() { overview_products_cached; postgres_fault pause 5; }
+test_5_postgres_cut_off() { overview_products_cached; postgres_fault cut 5; }
 
 # Challenge 5, Redis gone: every product read is answered from PostgreSQL (X-Cache: BYPASS)
 # within a second, through the gateway, and products-service is not ready.
