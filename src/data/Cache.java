@@ -60,12 +60,14 @@ public final class Cache implements AutoCloseable {
         config.setMaxWait(settings.timeout());
         config.setJmxEnabled(false); // no MBean per pool: nothing here reads JMX
         int timeout = (int) settings.timeout().toMillis();
-        pool = new JedisPool(config, new HostAndPort(settings.host(), settings.port()),
-                DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(timeout)
-                        .socketTimeoutMillis(timeout)
-                        .clientName(settings.name())
-                        .build());
+        DefaultJedisClientConfig client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .clientName(settings.name())
+                .build();
+        pool = new JedisPool(config,
+                new RedisSockets(new HostAndPort(settings.host(), settings.port()), client),
+                client);
         keys = new CacheKeys(entity);
         health = new Dependency("redis", this::probe);
     }
