@@ -32,11 +32,12 @@ stamps_of = $(foreach i,$(call images_of,$(1)),$(stamps)/$(i).image)
 
 # A stamp whose image was deleted (docker rmi, prune) must not hide the loss: each image's
 # stamp also depends on NAME.present, asked of Docker at every run: touched (newer than the
-# stamp) when the image is missing, made as old as can be when it is there.
+# stamp) when the image is missing, made as old as can be when it is there. Run by `make -n`
+# too (+), which otherwise takes every NAME.present as remade and lists every image as built.
 FORCE:
 $(stamps)/%.present: FORCE
-	@mkdir -p $(@D)
-	@if docker image inspect $(IMAGE_PREFIX)/$*:$(VERSION) >/dev/null 2>&1; then \
+	+@mkdir -p $(@D)
+	+@if docker image inspect $(IMAGE_PREFIX)/$*:$(VERSION) >/dev/null 2>&1; then \
 	  test -f $@ || touch -d @0 $@; else touch $@; fi
 
 .PHONY: help
