@@ -6,8 +6,9 @@
 # then loads GET /products/1 with wrk from inside that network five ways: products-service
 # directly, through nginx, through the gateway, through the gateway's rate limiter, and
 # through the HTTPS gateway; and a sixth, writes through the gateway: each connection creates
-# a product, then reads it back (tests/5/write.lua), so PostgreSQL commits every other request. They take turns for ROUNDS rounds (the median is kept), so a busy
-# machine weighs on all alike. Bounded: a warm-up through each gateway until its JIT compiler
+# a product, then reads it back (tests/5/write.lua), so PostgreSQL commits every other
+# request. They take turns for ROUNDS rounds (the median is kept), so a busy machine weighs on
+# all alike. Bounded: a warm-up through each gateway until its JIT compiler
 # is done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION
 # per target (3 to 9 minutes in all); everything it started is removed at the end.
 # Usage: tests/5/bench.sh   (needs the gateway, users-service, products-service, wrk images)
@@ -90,7 +91,8 @@ compiler_ms() {
 
 # median FIELD FILE: the median of column FIELD over the rounds in FILE.
 median() {
-  awk -v f="$1" '{ print $f }' "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+  awk -v f="$1" '{ print $f }' "$2" | sort -g \
+    | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 results=$(mktemp -d); trap 'rm -rf "$results"; cleanup' EXIT
@@ -208,6 +210,7 @@ for t in "${targets[@]}"; do
 done
 record challenge-5 "gateway/nginx" "req/s ratio (target >= 0.8)" "$rps_ratio" x
 record challenge-5 "gateway/nginx" "p99 ratio (target <= 1.5)" "$p99_ratio" x
-record challenge-5 "HTTPS/HTTP" "req/s ratio (gateway)" "$(ratio "${rps[https]}" "${rps[gateway]}")" x
+record challenge-5 "HTTPS/HTTP" "req/s ratio (gateway)" \
+  "$(ratio "${rps[https]}" "${rps[gateway]}")" x
 record challenge-5 "limiter/none" "req/s ratio (gateway)" \
   "$(ratio "${rps[limiter]}" "${rps[gateway]}")" x
