@@ -71,7 +71,7 @@ $(stamps)/base.image: $(java_inputs) $(stamps)/base.present
 # One image per folder of src/services/: the Dockerfile's `service` stage for that folder.
 define service_rules
 $(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/services/$(1)/*) \
-    $(stamps)/$(1).present
+    $(shell find src/services/$(1)/resources -type f 2>/dev/null) $(stamps)/$(1).present
 	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))

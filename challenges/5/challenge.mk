@@ -19,6 +19,12 @@ $(API_KEYS_FILE_5):
 	$(call random_secret,$@,644,32)
 	@echo "generated $@ (ignored by git): the API key for writes, one per line"
 
+## The gateway's live page, https://localhost:8443/dashboard, in make run-5: on or off. It shows
+## the internal topology, so the image's default is off, and the gateway keeps it off whatever
+## this says when its routing table guards writes (writes=key).
+DASHBOARD_5 ?= on
+run-5: export GATEWAY_DASHBOARD := $(DASHBOARD_5)
+
 ## HTTPS on the gateway in make run-5: on (compose.tls.yaml added) or off (plain HTTP only).
 TLS_5 ?= on
 ## The gateway's TLS key and self-signed certificate for localhost, made by keytool (ignored
