@@ -40,7 +40,8 @@ final class JvmMetrics {
 
     private static void memory(Metrics metrics, String name, String help,
             ToLongFunction<MemoryUsage> value, MemoryMXBean memory) {
-        metrics.gauge(name, help, () -> value.applyAsLong(memory.getHeapMemoryUsage()), "area", "heap");
+        metrics.gauge(name, help, () -> value.applyAsLong(memory.getHeapMemoryUsage()),
+                "area", "heap");
         metrics.gauge(name, help, () -> value.applyAsLong(memory.getNonHeapMemoryUsage()),
                 "area", "nonheap");
     }
