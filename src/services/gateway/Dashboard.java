@@ -36,7 +36,7 @@ final class Dashboard {
      * injected into it could run nothing, and no other site can frame it.
      */
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
             + "frame-ancestors 'none'";
 
     private record File(String type, byte[] bytes) {}

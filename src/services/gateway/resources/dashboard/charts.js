@@ -36,11 +36,11 @@ function newFigure(container, key, title) {
   const figure = document.createElement('figure');
   figure.dataset.key = key;
   const caption = document.createElement('figcaption');
-  const name = document.createElement('span');
+  const name = document.createElement('div');
   name.className = 'name';
   name.textContent = title;
   name.title = title;
-  const now = document.createElement('span');
+  const now = document.createElement('div');
   now.className = 'now';
   caption.append(name, now);
   const scale = document.createElement('span');

@@ -6,7 +6,7 @@ import { element } from './charts.js';
 
 const ROW = 46;
 const BOX = 36;
-const COLUMNS = { gateway: [10, 230], upstream: [320, 230], replica: [640, 330] };
+const COLUMNS = { gateway: [4, 290], upstream: [370, 230], replica: [680, 296] };
 
 /**
  * Draws `view` into `svg`: {gateway: {name, detail}, upstreams: [{name, status, detail,
