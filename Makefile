@@ -21,8 +21,17 @@ comma := ,
 CHALLENGES := $(sort $(patsubst challenges/%/compose.yaml,%,$(wildcard challenges/*/compose.yaml)))
 SERVICES := $(notdir $(wildcard src/services/*))
 stamps := $(BUILD)/stamps
-# A challenge may add compose files of its own (compose_overlay_N, in its challenge.mk).
-compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1))
+## Prometheus beside challenges 3 to 5: on adds challenges/N/compose.observe.yaml to run-N,
+## logs-N and down-N (make observe-N is make run-N OBSERVE=on).
+OBSERVE ?= off
+ifneq ($(filter-out on off,$(OBSERVE)),)
+$(error OBSERVE must be on or off, not "$(OBSERVE)")
+endif
+# A challenge may add compose files of its own (compose_overlay_N, in its challenge.mk), and
+# Prometheus with OBSERVE=on.
+observe_overlay = $(if $(filter on,$(OBSERVE)),-f challenges/$(1)/compose.observe.yaml)
+compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1)) \
+  $(call observe_overlay,$(1))
 
 # The images a challenge's compose file names (image: ${IMAGE_PREFIX:-desafios}/NAME:...), so
 # that `make run-N` builds only what challenge N runs.
@@ -102,9 +111,17 @@ update-jars: ## Fetch with Maven the jar versions src/jars.lock names, into src/
 .PHONY: run-%
 run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
 	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
+	@test $(OBSERVE) = off || test -f challenges/$*/compose.observe.yaml \
+	  || { echo "challenge $* has no Prometheus overlay (challenges/$*/compose.observe.yaml)"; exit 2; }
 	$(call compose,$*) up -d --wait || { echo; echo "challenge $* did not become healthy;" \
 	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20; exit 1; }
 	@echo; cat challenges/$*/try.txt
+	@test $(OBSERVE) = off || echo "Prometheus: http://$$($(call compose,$*) port prometheus 9090)" \
+	  "(its HTTP API; queries to try: challenges/$*/README.md, Watch it)"
+
+.PHONY: observe-%
+observe-%: ## Start challenge N (3, 4, 5) with Prometheus beside it: make run-N OBSERVE=on.
+	@$(MAKE) --no-print-directory run-$* OBSERVE=on
 
 .PHONY: logs-%
 logs-%: ## Follow the logs of challenge N.

@@ -36,6 +36,10 @@ TLS_CERT_5 := challenges/5/secrets/gateway.crt
 ifeq ($(TLS_5),on)
 compose_overlay_5 := -f challenges/5/compose.tls.yaml
 run-5: $(TLS_CERT_5)
+# With OBSERVE=on, Prometheus asks the gateway on HTTPS, trusting the generated certificate.
+# (Compose resolves both paths relative to challenges/5/compose.yaml.)
+run-5 logs-5 down-5: export PROMETHEUS_CONFIG := prometheus.tls.yml
+run-5 logs-5 down-5: export PROMETHEUS_GATEWAY_CERT := ./secrets/gateway.crt
 else ifneq ($(TLS_5),off)
 $(error TLS_5 must be on or off, not "$(TLS_5)")
 endif
