@@ -159,9 +159,10 @@ clean: ## Remove build/ (images stay; `make clean-all` removes them too).
 	rm -rf $(BUILD)
 
 .PHONY: clean-all
-clean-all: ## Remove all the course made here: every challenge's containers, networks and volumes (their data too), its images, the generated secrets, build/.
+clean-all: ## Remove all the course made here: every challenge's containers, networks and volumes (their data too, Prometheus's included), its images, the generated secrets, build/.
 	@for n in $(CHALLENGES); do \
-	  docker compose -f challenges/$$n/compose.yaml down -v --remove-orphans --timeout 5 2>&1 \
+	  docker compose -f challenges/$$n/compose.yaml $$(ls challenges/$$n/compose.observe.yaml \
+	    2>/dev/null | sed 's/^/-f /') down -v --remove-orphans --timeout 5 2>&1 \
 	    | grep -v '^ *$$' || true; \
 	done
 	@$(swarm_5) down
