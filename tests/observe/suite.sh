@@ -104,7 +104,7 @@ test_per_replica_counts_and_rates_match_the_traffic() {
     route=\"/products/{id}\"}[20s]) * on (instance) group_left (host) service_info)" \
     "$ended")
   expect_eq 3 "$(query "count(rate(http_requests_total{job=\"products-service\",
-    route=\"/products/{id}\"}[20s]) > 0)" "$ended" | awk '{ print $2 }')" \
+    route=\"/products/{id}\"}[20s]) > 0)" "$ended" | awk '{ print $NF }')" \
     "replicas with a rate"
   # The gateway's latency histogram answers a quantile for the route.
   expect_match '^route=/products [0-9.]+$' "$(query 'histogram_quantile(0.99, sum by (route, le)
