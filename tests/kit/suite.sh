@@ -158,6 +158,10 @@ test_health_ready_and_metrics() {
   expect_eq 2 "$(grep -F 'http_requests_total{route="/items/{id}",method="GET",status="200"}' <<<"$BODY" | cut -d' ' -f2)" "item requests counted"
   expect_eq 1 "$(grep -F 'http_requests_total{route="unmatched",method="GET",status="404"}' <<<"$BODY" | cut -d' ' -f2)" "404 counted"
   expect_eq 2 "$(grep -F 'http_request_duration_seconds_count{route="/items/{id}"}' <<<"$BODY" | cut -d' ' -f2)" "histogram count"
+  # The JVM's own gauges, and one series naming the service and its host.
+  expect_match '^[1-9][0-9]*\.0$' "$(grep -F 'jvm_memory_used_bytes{area="heap"}' <<<"$BODY" | cut -d' ' -f2)" "heap used"
+  expect_match '^[1-9][0-9]*\.0$' "$(grep '^jvm_threads_current ' <<<"$BODY" | cut -d' ' -f2)" "platform threads"
+  expect_eq "service_info{service=\"fixture\",host=\"$(hostname)\"} 1.0" "$(grep '^service_info' <<<"$BODY")" "service_info"
 }
 
 test_bad_configuration_stops_with_a_clear_message() {
