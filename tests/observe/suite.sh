@@ -8,8 +8,9 @@
 project observe 5
 OBSERVE_FILE=$ROOT/challenges/5/compose.observe.yaml
 PROMETHEUS_IMAGE=prom/prometheus:v2.53.3
-# A second gateway the page test starts and removes (docker run, labelled test.run).
-GATEWAY_2=test-observe-gateway-2-$TEST_RUN_ID
+# Containers tests start and remove (docker run, labelled test.run): a second gateway, and a
+# stand-in upstream that gives itself a new name at each answer.
+GATEWAY_2=test-observe-gateway-2-$TEST_RUN_ID STANDIN=test-observe-standin-$TEST_RUN_ID
 compose() {
   docker compose -f "$COMPOSE_FILE_PATH" -f "$OBSERVE_FILE" -p "$COMPOSE_PROJECT_NAME" "$@"
 }
@@ -29,7 +30,7 @@ setup() {
 }
 
 teardown() {
-  docker rm -f "$GATEWAY_2" >/dev/null 2>&1 || true
+  docker rm -f "$GATEWAY_2" "$STANDIN" >/dev/null 2>&1 || true
   compose down -v --remove-orphans
   rm -rf "$TMP"
 }
@@ -127,6 +128,41 @@ test_the_gateway_counts_each_replica_by_name() {
   expect_eq 'gateway_upstream_replicas_set_aside{upstream="products-service"} 0.0' \
     "$(grep '^gateway_upstream_replicas_set_aside{upstream="products-service"}' \
     <<<"$metrics")" "replicas set aside"
+}
+
+test_replica_names_past_64_share_one_series() {
+  # A stand-in upstream (busybox httpd) whose every answer names another replica: the gateway
+  # gives the first 64 names series of their own, and counts the rest as replica="other".
+  mkdir -p "$TMP/www/cgi-bin"
+  printf '%s\n' '#!/bin/sh' \
+    "printf 'Content-Type: text/plain\\r\\nX-Served-By: replica-%s\\r\\n\\r\\nok\\n' \"\$\$\"" \
+    >"$TMP/www/cgi-bin/name"
+  chmod -R a+rX "$TMP/www"; chmod 755 "$TMP/www/cgi-bin/name"
+  printf '/names  standin:8080  timeout=2s  rewrite=/cgi-bin/name  writes=open\n' \
+    >"$TMP/names.conf"
+  chmod 644 "$TMP/names.conf"
+  docker run -d --name "$STANDIN" --label "test.run=$TEST_RUN_ID" --read-only \
+    --network "${COMPOSE_PROJECT_NAME}_back" --network-alias standin \
+    -v "$TMP/www:/www:ro" busybox:1.37 httpd -f -p 8080 -h /www >/dev/null
+  local port; port=$(free_port)
+  docker run -d --name "$GATEWAY_2" --label "test.run=$TEST_RUN_ID" --read-only --cap-drop ALL \
+    --network "${COMPOSE_PROJECT_NAME}_front" -p "127.0.0.1:$port:8080" \
+    -v "$TMP/names.conf:/etc/gateway/routes.conf:ro" "$IMAGE_PREFIX/gateway:$VERSION" >/dev/null
+  docker network connect "${COMPOSE_PROJECT_NAME}_back" "$GATEWAY_2"
+  wait_for 30 "the second gateway" curl -sf "http://127.0.0.1:$port/health"
+  local codes
+  codes=$(for _ in $(seq 100); do
+    curl -sS -o /dev/null -w '%{http_code} %header{x-served-by}\n' "http://127.0.0.1:$port/names"
+  done)
+  expect_eq 100 "$(grep -c '^200 replica-' <<<"$codes")" "answers with a replica name"
+  expect_eq 100 "$(cut -d' ' -f2 <<<"$codes" | sort -u | wc -l)" "distinct names"
+  local metrics; metrics=$(curl -sfS "http://127.0.0.1:$port/metrics")
+  local own='^gateway_replica_requests_total{upstream="standin",replica="replica-[0-9]*",'
+  own+='class="2xx"} 1$'
+  expect_eq 64 "$(grep -c "$own" <<<"$metrics")" "replicas with series of their own"
+  expect_eq 'gateway_replica_requests_total{upstream="standin",replica="other",class="2xx"} 36' \
+    "$(grep -F 'replica="other"' <<<"$metrics")" "the rest, in one series"
+  docker rm -f "$GATEWAY_2" "$STANDIN" >/dev/null
 }
 
 # replica_states: the page's products replicas as "name=state" words, sorted.
