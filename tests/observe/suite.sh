@@ -133,6 +133,7 @@ test_the_gateway_counts_each_replica_by_name() {
 test_replica_names_past_64_share_one_series() {
   # A stand-in upstream (busybox httpd) whose every answer names another replica: the gateway
   # gives the first 64 names series of their own, and counts the rest as replica="other".
+  trap 'docker rm -f "$GATEWAY_2" "$STANDIN" >/dev/null 2>&1' EXIT
   mkdir -p "$TMP/www/cgi-bin"
   printf '%s\n' '#!/bin/sh' \
     "printf 'Content-Type: text/plain\\r\\nX-Served-By: replica-%s\\r\\n\\r\\nok\\n' \"\$\$\"" \
@@ -235,6 +236,7 @@ test_the_page_is_off_by_default_and_where_writes_are_guarded() {
   expect_eq "200 text/html; charset=utf-8" "$STATUS $(header content-type)" "the page"
   expect_match "default-src 'none'; script-src 'self';" "$(header content-security-policy)"
   # The image's default: no page.
+  trap 'docker rm -f "$GATEWAY_2" >/dev/null 2>&1' EXIT
   local port; port=$(free_port)
   docker run -d --name "$GATEWAY_2" --label "test.run=$TEST_RUN_ID" --read-only --cap-drop ALL \
     --network "${COMPOSE_PROJECT_NAME}_front" -p "127.0.0.1:$port:8080" \
