@@ -105,6 +105,8 @@ RUN classpath=lib/kit.jar:lib/minimal-json.jar \
 # ---- 7. One service (--build-arg SERVICE=NAME, a folder of src/services/) compiled against
 # the kit, in a jar whose manifest names its main class and the jars it needs: lib/kit.jar,
 # lib/minimal-json.jar and those its `libraries` file lists (names from src/jars.lock, or data).
+# The files of its resources/ folder, if it has one (the gateway's dashboard page), go into the
+# jar as they are, read with getResourceAsStream.
 FROM data AS service-build
 ARG RELEASE
 ARG SERVICE
@@ -118,6 +120,9 @@ RUN libraries=$(grep -hv '^#' "services/$SERVICE/libraries" 2>/dev/null || true)
           -cp "$classpath" \
           -d "classes/$SERVICE" \
           $(find "services/$SERVICE" -name '*.java') \
+ && if [ -d "services/$SERVICE/resources" ]; then \
+      cp -R "services/$SERVICE/resources/." "classes/$SERVICE/"; \
+    fi \
  && printf 'Main-Class: %s.Main\nClass-Path: %s\n' "$(echo "$SERVICE" | tr -d -)" \
       "$(for name in kit minimal-json $libraries; do printf 'lib/%s.jar ' "$name"; done)" \
       > "classes/$SERVICE.mf" \

@@ -21,8 +21,17 @@ comma := ,
 CHALLENGES := $(sort $(patsubst challenges/%/compose.yaml,%,$(wildcard challenges/*/compose.yaml)))
 SERVICES := $(notdir $(wildcard src/services/*))
 stamps := $(BUILD)/stamps
-# A challenge may add compose files of its own (compose_overlay_N, in its challenge.mk).
-compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1))
+## Prometheus beside challenges 3 to 5: on adds challenges/N/compose.observe.yaml to run-N,
+## logs-N and down-N (make observe-N is make run-N OBSERVE=on).
+OBSERVE ?= off
+ifneq ($(filter-out on off,$(OBSERVE)),)
+$(error OBSERVE must be on or off, not "$(OBSERVE)")
+endif
+# A challenge may add compose files of its own (compose_overlay_N, in its challenge.mk), and
+# Prometheus with OBSERVE=on.
+observe_overlay = $(if $(filter on,$(OBSERVE)),-f challenges/$(1)/compose.observe.yaml)
+compose = docker compose -f challenges/$(1)/compose.yaml $(compose_overlay_$(1)) \
+  $(call observe_overlay,$(1))
 
 # The images a challenge's compose file names (image: ${IMAGE_PREFIX:-desafios}/NAME:...), so
 # that `make run-N` builds only what challenge N runs.
@@ -73,7 +82,8 @@ $(stamps)/base.image: $(java_inputs) $(stamps)/base.present
 # is built on the data module (src/data/) too, whether its `libraries` names it or not.
 define service_rules
 $(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/data/*.java) \
-    $(wildcard src/services/$(1)/*) $(stamps)/$(1).present
+    $(wildcard src/services/$(1)/*) $(shell find src/services/$(1)/resources -type f 2>/dev/null) \
+    $(stamps)/$(1).present
 	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
@@ -104,9 +114,17 @@ update-jars: ## Fetch with Maven the jar versions src/jars.lock names, into src/
 .PHONY: run-%
 run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
 	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
+	@test $(OBSERVE) = off || test -f challenges/$*/compose.observe.yaml \
+	  || { echo "challenge $* has no Prometheus overlay (challenges/$*/compose.observe.yaml)"; exit 2; }
 	$(call compose,$*) up -d --wait || { echo; echo "challenge $* did not become healthy;" \
 	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20; exit 1; }
 	@echo; cat challenges/$*/try.txt
+	@test $(OBSERVE) = off || echo "Prometheus: http://$$($(call compose,$*) port prometheus 9090)" \
+	  "(its HTTP API; queries to try: challenges/$*/README.md, Watch it)"
+
+.PHONY: observe-%
+observe-%: ## Start challenge N (3, 4, 5) with Prometheus beside it: make run-N OBSERVE=on.
+	@$(MAKE) --no-print-directory run-$* OBSERVE=on
 
 .PHONY: logs-%
 logs-%: ## Follow the logs of challenge N.
@@ -144,9 +162,10 @@ clean: ## Remove build/ (images stay; `make clean-all` removes them too).
 	rm -rf $(BUILD)
 
 .PHONY: clean-all
-clean-all: ## Remove all the course made here: every challenge's containers, networks and volumes (their data too), its images, the generated secrets, build/.
+clean-all: ## Remove all the course made here: every challenge's containers, networks and volumes (their data too, Prometheus's included), its images, the generated secrets, build/.
 	@for n in $(CHALLENGES); do \
-	  docker compose -f challenges/$$n/compose.yaml down -v --remove-orphans --timeout 5 2>&1 \
+	  docker compose -f challenges/$$n/compose.yaml $$(ls challenges/$$n/compose.observe.yaml \
+	    2>/dev/null | sed 's/^/-f /') down -v --remove-orphans --timeout 5 2>&1 \
 	    | grep -v '^ *$$' || true; \
 	done
 	@$(swarm_5) down

@@ -47,6 +47,12 @@ $(API_KEYS_FILE_5):
 	$(call random_secret,$@,644,32)
 	@echo "generated $@ (ignored by git): the API key for writes, one per line"
 
+## The gateway's live page, https://localhost:8443/dashboard, in make run-5: on or off. It shows
+## the internal topology, so the image's default is off, and the gateway keeps it off whatever
+## this says when its routing table guards writes (writes=key).
+DASHBOARD_5 ?= on
+run-5: export GATEWAY_DASHBOARD := $(DASHBOARD_5)
+
 ## HTTPS on the gateway in make run-5: on (compose.tls.yaml added) or off (plain HTTP only).
 TLS_5 ?= on
 ## The gateway's TLS key and self-signed certificate for localhost, made by keytool (ignored
@@ -58,6 +64,10 @@ TLS_CERT_5 := challenges/5/secrets/gateway.crt
 ifeq ($(TLS_5),on)
 compose_overlay_5 := -f challenges/5/compose.tls.yaml
 run-5: $(TLS_CERT_5)
+# With OBSERVE=on, Prometheus asks the gateway on HTTPS, trusting the generated certificate.
+# (Compose resolves both paths relative to challenges/5/compose.yaml.)
+run-5 logs-5 down-5: export PROMETHEUS_CONFIG := prometheus.tls.yml
+run-5 logs-5 down-5: export PROMETHEUS_GATEWAY_CERT := ./secrets/gateway.crt
 else ifneq ($(TLS_5),off)
 $(error TLS_5 must be on or off, not "$(TLS_5)")
 endif

@@ -76,18 +76,22 @@ public final class Metrics {
      * values to a bounded set.
      */
     public Counter counter(String name, String help, String... labelsAndValues) {
-        StringBuilder labels = new StringBuilder();
-        for (int i = 0; i + 1 < labelsAndValues.length; i += 2) {
-            if (i > 0) labels.append(',');
-            labels.append(labels(labelsAndValues[i], labelsAndValues[i + 1]));
-        }
         return family(name, help, "counter").counters()
-                .computeIfAbsent(labels.toString(), l -> new Counter());
+                .computeIfAbsent(labelText(labelsAndValues), l -> new Counter());
     }
 
     /** A gauge read when metrics are scraped, e.g. a pool's idle connections. */
     public void gauge(String name, String help, DoubleSupplier value) {
         family(name, help, "gauge").gauges().put("", value);
+    }
+
+    /**
+     * One series of the gauge family {@code name}, read when metrics are scraped, by label
+     * names and values in turn (as {@link #counter(String, String, String...)}).
+     */
+    public void gauge(String name, String help, DoubleSupplier value,
+            String... labelsAndValues) {
+        family(name, help, "gauge").gauges().put(labelText(labelsAndValues), value);
     }
 
     /** A status code as a label value: the code, or "other" outside 100-599. */
@@ -143,6 +147,15 @@ public final class Metrics {
                     line(out, series(name, labels), g.getAsDouble()));
         });
         return out.toString();
+    }
+
+    private static String labelText(String... labelsAndValues) {
+        StringBuilder labels = new StringBuilder();
+        for (int i = 0; i + 1 < labelsAndValues.length; i += 2) {
+            if (i > 0) labels.append(',');
+            labels.append(labels(labelsAndValues[i], labelsAndValues[i + 1]));
+        }
+        return labels.toString();
     }
 
     private Family family(String name, String help, String type) {

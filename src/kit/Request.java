@@ -132,6 +132,14 @@ public final class Request {
         return media.equals("application/json") || media.endsWith("+json");
     }
 
+    /**
+     * Names the route this request took, for the request metrics, when the handler found it
+     * itself (a fallback, such as a proxy's table): one of a bounded set, never the raw path.
+     */
+    public void route(String pattern) {
+        AccessLog.ROUTE.set(pattern);
+    }
+
     /** Sets a response header. */
     public Request header(String name, String value) {
         exchange.getResponseHeaders().set(name, value);

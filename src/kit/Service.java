@@ -60,6 +60,11 @@ public final class Service {
         metrics.gauge("log_lines_dropped",
                 "Log lines dropped because standard output could not keep up.",
                 LogWriter::dropped);
+        JvmMetrics.register(metrics);
+        // One series per process: which service and container this scrape came from (Prometheus
+        // knows a target by its address only).
+        metrics.gauge("service_info", "The service and its container's host name; always 1.",
+                () -> 1, "service", name, "host", instance);
     }
 
     /**

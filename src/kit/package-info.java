@@ -17,7 +17,7 @@
  * {@code PercentDecoder}.</dd>
  * <dt>Logging and metrics</dt>
  * <dd>{@code Log} (one JSON object per line), {@code LogWriter} (one thread writes them),
- * {@code Metrics} (Prometheus text).</dd>
+ * {@code Metrics} (Prometheus text), {@code JvmMetrics} (heap, threads, start time).</dd>
  * <dt>Outgoing calls</dt>
  * <dd>{@code Client} (every HttpClient, with timeouts and the request id),
  * {@code BoundedText} (answers read up to a size), {@code Upstream} (every replica behind a

@@ -524,6 +524,7 @@ test_a_request_with_a_body_is_never_sent_twice() {
 }
 
 test_stopped_upstream_is_502_and_recovers() {
+  trap 'compose start users-service >/dev/null 2>&1' EXIT
   compose stop users-service
   http GET "$G/users/1"
   expect_problem 502
@@ -531,11 +532,16 @@ test_stopped_upstream_is_502_and_recovers() {
   http GET "$G/api/overview"
   expect_eq "200 true null 5" "$STATUS $(json '"\(.partial) \(.users) \(.products.total)"')"
   expect_eq "users 502" "$(json '.missing[] | "\(.part) \(.status)"')" "missing part"
+  # /health asks the upstreams at most once a second (a flood of it costs them nothing), so the
+  # answer from just before the stop may stand for up to a second.
+  wait_for 5 "/health to see users-service down" bash -c "curl -s '$G/health' \
+    | jq -en 'input | .status == \"degraded\" and .upstreams[\"users-service\"].status == \"down\"'"
   http GET "$G/health"
   expect_eq "200 degraded down up" \
     "$STATUS $(json '.status + " " + .upstreams["users-service"].status + " "
       + .upstreams["products-service"].status')"
   compose start users-service
+  trap - EXIT
   wait_for 40 "users-service answering again" answers 200 /users/1
   http GET "$G/api/overview"
   expect_eq "200 false 3" "$STATUS $(json '"\(.partial) \(.users.total)"')"
@@ -543,6 +549,8 @@ test_stopped_upstream_is_502_and_recovers() {
 }
 
 test_paused_upstream_is_504_within_the_route_timeout() {
+  trap 'for c in $(compose ps -q --status paused); do docker unpause "$c" >/dev/null; done
+    compose start users-service >/dev/null 2>&1' EXIT
   freeze $(compose ps -q products-service)
   # curl's own clock: a busy machine's process start-up is not the gateway's time.
   read -r code seconds < <(curl -sS -o "$TMP/body" -D "$TMP/h" \
@@ -562,6 +570,7 @@ test_paused_upstream_is_504_within_the_route_timeout() {
   expect_eq "users 502,products 504" "$(json '[.missing[] | "\(.part) \(.status)"] | join(",")')"
   for c in $(compose ps -q products-service); do docker unpause "$c" >/dev/null; done
   compose start users-service
+  trap - EXIT
   wait_for 40 "products answering again" answers 200 /products/1
   wait_for 40 "users answering again" answers 200 /users/1
 }

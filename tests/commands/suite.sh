@@ -10,8 +10,10 @@ declare -A PORTS=([1]="8080" [2]="5432" [3]="8083" [4]="8084" [5]="8085 8443")
 teardown() {
   local n
   for n in ${STARTED:-}; do
-    docker compose -f "$ROOT/challenges/$n/compose.yaml" -p "challenge-$n" \
-      down -v --remove-orphans -t 1
+    # With Prometheus's overlay where there is one: its volume goes too.
+    docker compose -f "$ROOT/challenges/$n/compose.yaml" \
+      $(ls "$ROOT/challenges/$n/compose.observe.yaml" 2>/dev/null | sed 's/^/-f /') \
+      -p "challenge-$n" down -v --remove-orphans -t 1
   done
 }
 
@@ -182,4 +184,25 @@ test_5_rows_survive_down_and_run_and_reset_deletes_them() {
   run_shows_try 5
   expect_eq "$seeded" "$(users_5)" "users after reset-5 and run-5: the seed rows only"
   down_leaves 5 challenge-5_pg-data
+}
+
+test_5_observe_scrapes_the_gateway_on_https_and_down_keeps_its_data() {
+  if (exec 3<>/dev/tcp/127.0.0.1/9095) 2>/dev/null; then
+    skip "port 9095 is taken on 127.0.0.1, so make observe-5 cannot publish Prometheus there"
+  fi
+  usable 5
+  mk observe-5
+  expect_eq 0 "$RC" "exit status of make observe-5" || { tail -20 <<<"$OUT"; return 1; }
+  expect_match 'Prometheus: http://127\.0\.0\.1:9095 ' "$(tail -1 <<<"$OUT")" "its last line"
+  # Every service a target, the gateway asked on HTTPS (trusting the generated certificate).
+  local targets='[.data.activeTargets[] | select(.health == "up")
+    | "\(.labels.job) \(.scrapeUrl | sub("//[^/]*/"; "//ADDRESS/"))"] | sort | join(", ")'
+  local want="gateway https://ADDRESS/metrics, products-service http://ADDRESS/metrics,"
+  want+=" prometheus http://ADDRESS/metrics, users-service http://ADDRESS/metrics"
+  wait_for 40 "every target up" bash -c "curl -sf http://127.0.0.1:9095/api/v1/targets \
+    | jq -ren 'input | $targets' | grep -qxF '$want'" || true
+  expect_eq "$want" "$(curl -sf http://127.0.0.1:9095/api/v1/targets | jq -ren "input | $targets")" \
+    "Prometheus's targets"
+  down_leaves 5 challenge-5_prometheus-data
+  docker volume rm challenge-5_prometheus-data >/dev/null
 }

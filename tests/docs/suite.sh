@@ -3,7 +3,8 @@
 # in the tree. A doc that names a renamed file or a removed target fails here, not in a
 # student's terminal. Code means inline `code` and fenced blocks; prose is not read.
 
-# docs: every page the course has, relative to the repository's root.
+# docs: every page the course has, in English and Portuguese (README.pt-BR.md, LEIAME.md),
+# relative to the repository's root.
 docs() {
   (cd "$ROOT" && ls README*.md challenges/*/README*.md challenges/*/LEIAME.md \
     challenges/*/*/README*.md challenges/*/*/LEIAME.md docs/*.md 2>/dev/null | sort -u)
@@ -71,4 +72,44 @@ test_every_path_the_docs_show_exists() {
   echo "report: $checked paths checked in $(docs | wc -l) pages"
   expect_ge 50 "$checked" "paths found in the docs"
   expect_eq "" "$(printf '%s\n' "${missing[@]}" | sed '/^$/d')" "paths that are not in the tree"
+}
+
+# Every page a student reads, in English or Portuguese, is one the tests above read: a README
+# or LEIAME anywhere under the root or challenges/ (README.pt-BR.md included), and docs/*.md.
+# A page the glob of docs() misses would name a missing file unnoticed.
+test_every_page_in_either_language_is_read() {
+  local pages
+  pages=$(cd "$ROOT" && find . \( -name .git -o -name build -o -name tests \) -prune -o \
+      -type f \( -name 'README*.md' -o -name LEIAME.md -o -path './docs/*.md' \) -print \
+    | sed 's|^\./||' | sort -u)
+  echo "report: $(wc -l <<<"$pages") pages, $(grep -c 'LEIAME\|pt-BR\|solucao' <<<"$pages") of them in Portuguese"
+  expect_eq "README.pt-BR.md" "$(docs | grep -x 'README.pt-BR.md')" "the Portuguese README among the pages read"
+  expect_eq "$pages" "$(docs)" "the pages the docs tests read"
+}
+
+# lines PAGE: "PATH A B" for every link of PAGE to lines A to B of a file (FILE#LA-LB or #LA).
+lines() {
+  local dir; dir=$(dirname "$1")
+  grep -oE '\]\([^)#: ]+#L[0-9]+(-L[0-9]+)?\)' "$ROOT/$1" | sort -u \
+    | sed -E 's/^\]\(([^#]+)#L([0-9]+)(-L([0-9]+))?\)$/\1 \2 \4/' | while read -r p a b; do
+      echo "$(cd "$ROOT/$dir" && realpath -m --relative-to="$ROOT" "$p") $a ${b:-$a}"
+    done
+}
+
+# A page that says "lines 30-31" of a file shows lines that are there: a range that runs past
+# the file's end, or ends before it starts, is a file that changed under the page.
+test_every_line_range_the_docs_link_to_is_in_its_file() {
+  local page path a b total bad=() checked=0
+  for page in $(docs); do
+    while read -r path a b; do
+      [ -n "$path" ] || continue
+      checked=$((checked + 1))
+      total=$(wc -l <"$ROOT/$path" 2>/dev/null || echo 0)
+      [ "$a" -ge 1 ] && [ "$a" -le "$b" ] && [ "$b" -le "$total" ] \
+        || bad+=("$page: $path#L$a-L$b (the file has $total lines)")
+    done < <(lines "$page")
+  done
+  echo "report: $checked line ranges checked"
+  expect_ge 30 "$checked" "line ranges linked from the docs"
+  expect_eq "" "$(printf '%s\n' "${bad[@]}" | sed '/^$/d')" "line ranges outside their files"
 }

@@ -228,7 +228,7 @@ test_published_ports_match_docker_port() {
       if [ -n "$published" ]; then
         expect_eq "$published" "$(awk '{ print $3 }' <<<"$line")" "published address of $c"
       else
-        expect_match '^[^ ]+ +- +not published: reachable only from ' "$(sed 's/^ *//' <<<"$line")" "row of $c"
+        expect_match '^[^ ]+ +- +not published: containers on [^ ,]+(, [^ ,]+)* reach it, no other machine$' "$(sed 's/^ *//' <<<"$line")" "row of $c"
       fi
       checked=$((checked + 1))
     done

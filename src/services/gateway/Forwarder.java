@@ -53,11 +53,16 @@ final class Forwarder {
 
     private final HttpClient quick;
     private final HttpClient streaming;
+    private final ReplicaMetrics replicas;
 
-    /** Sends requests without a body with {@code quick}, those with one with {@code streaming}. */
-    Forwarder(HttpClient quick, HttpClient streaming) {
+    /**
+     * Sends requests without a body with {@code quick}, those with one with {@code streaming},
+     * and counts what each replica did in {@code replicas}.
+     */
+    Forwarder(HttpClient quick, HttpClient streaming, ReplicaMetrics replicas) {
         this.quick = quick;
         this.streaming = streaming;
+        this.replicas = replicas;
     }
 
     /**
@@ -93,6 +98,9 @@ final class Forwarder {
                 HttpResponse<InputStream> response =
                         client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 route.upstream().succeeded(replica);
+                replicas.named(route.upstream(), replica,
+                        response.headers().firstValue("X-Served-By").orElse(null));
+                replicas.answered(route.upstream(), replica, response.statusCode());
                 return new Answer(response, replica);
             } catch (IOException e) {
                 last = failure(route, replica, body, e);
@@ -106,7 +114,7 @@ final class Forwarder {
     }
 
     /** Sets aside {@code replica} after a failure of its own, mid-answer included. */
-    static void brokeMidAnswer(Route route, Upstream.Replica replica, IOException e) {
+    void brokeMidAnswer(Route route, Upstream.Replica replica, IOException e) {
         setAside(route, replica, CallFailure.BROKEN, e);
     }
 
@@ -120,7 +128,7 @@ final class Forwarder {
     }
 
     /** What a failed call means, and whose it is: the client's, or the replica's. */
-    private static Failure failure(Route route, Upstream.Replica replica, BoundedBody body,
+    private Failure failure(Route route, Upstream.Replica replica, BoundedBody body,
             IOException e) {
         if (body != null && body.clientFault() != null) {
             return new Failure(400, "client-body", body.clientFault(), false);
@@ -139,6 +147,7 @@ final class Forwarder {
             return new Failure(502, "closed-during-body", on
                     + " closed the connection before the request body was sent whole", false);
         }
+        replicas.unanswered(route.upstream(), replica);
         setAside(route, replica, failure, e);
         if (failure == CallFailure.TIMEOUT) {
             return new Failure(504, failure.slug(), on + " did not answer within "
@@ -148,9 +157,10 @@ final class Forwarder {
                 failure.beforeConnecting());
     }
 
-    private static void setAside(Route route, Upstream.Replica replica, CallFailure failure,
+    private void setAside(Route route, Upstream.Replica replica, CallFailure failure,
             IOException e) {
         route.upstream().failed(replica);
+        replicas.setAside(route.upstream(), replica);
         Log.warn("replica set aside", "route", route.prefix(), "upstream", route.upstream().host(),
                 "replica", replica.toString(), "reason", failure.slug(), "error", e.toString());
     }

@@ -14,7 +14,7 @@ import kit.Service;
  * Challenge 5's API gateway: a reverse proxy driven by a routing table file, spreading each
  * route over every replica of its upstream, plus one endpoint of its own that combines both
  * services. Configuration: ROUTES_FILE, CONNECT_TIMEOUT_MS, EJECT_SECONDS, API_KEYS_FILE (for
- * routes with writes=key), RATE_LIMIT_CLIENTS, CORS_ORIGINS (and the kit's PORT).
+ * routes with writes=key), RATE_LIMIT_CLIENTS, CORS_ORIGINS, DASHBOARD (and the kit's PORT).
  */
 public final class Main {
     static final String DEFAULT_ROUTES_FILE = "/etc/gateway/routes.conf";
@@ -36,7 +36,8 @@ public final class Main {
                     ? trainingTable(eject)
                     : RouteTable.load(file, eject);
             HttpClient quick = Forwarder.quickClient(connect);
-            Forwarder forwarder = new Forwarder(quick, Client.create(connect));
+            ReplicaMetrics replicas = new ReplicaMetrics(service.metrics(), table.upstreams());
+            Forwarder forwarder = new Forwarder(quick, Client.create(connect), replicas);
             ProxyMetrics metrics = new ProxyMetrics(service.metrics());
             RateLimiter limiter = new RateLimiter(Config.integer("RATE_LIMIT_CLIENTS",
                     RateLimiter.DEFAULT_MAX_BUCKETS, 1, 10_000_000));
@@ -44,12 +45,15 @@ public final class Main {
             Proxy.Guards guards = new Proxy.Guards(cors, limiter, apiKeys(table));
             Proxy proxy = new Proxy(table, forwarder, metrics, guards);
             Overview overview = new Overview(table, forwarder, guards);
-            service.health("upstreams", new UpstreamHealth(table, quick)::report);
+            service.health("upstreams", new UpstreamHealth(table, quick, replicas)::report);
             // The gateway's own routes come first; every other request is proxied.
             service.routes()
                     .get("/api/overview", overview::handle)
                     .add("OPTIONS", "/api/overview", overview::options)
                     .fallback(proxy::handle);
+            Dashboard.fromEnv(table).ifPresent(dashboard -> service.routes()
+                    .get("/dashboard", dashboard::page)
+                    .get("/dashboard/{file}", dashboard::file));
             for (Route route : table.routes()) {
                 Log.info("route", "prefix", route.prefix(), "upstream", route.upstream().host(),
                         "rewrite", route.rewrite(), "timeout_ms", route.timeout().toMillis(),

@@ -44,6 +44,7 @@ final class Proxy {
         String path = SafePath.check(exchange.getRequestURI());
         Route route = table.find(path)
                 .orElseThrow(() -> Problem.notFound("no route for " + path));
+        request.route(route.prefix());
         try {
             // A preflight is the gateway's to answer; the limit comes before the key check so
             // that guessing keys is as slow as the route's rate.
@@ -92,7 +93,8 @@ final class Proxy {
             throw Problem.badRequest("cannot forward this request: " + e.getMessage());
         }
         try (InputStream in = answer.response().body()) {
-            respond(exchange, answer.response(), new UpstreamBody(in, route, answer.replica()));
+            respond(exchange, answer.response(),
+                    new UpstreamBody(in, route, answer.replica(), forwarder));
         }
     }
 
@@ -150,12 +152,13 @@ final class Proxy {
      * The upstream's answer body as the proxy copies it: a read that fails is the replica
      * breaking mid-answer (set aside), while a failed write is the client's going away.
      */
-    private record UpstreamBody(InputStream in, Route route, Upstream.Replica replica) {
+    private record UpstreamBody(InputStream in, Route route, Upstream.Replica replica,
+            Forwarder forwarder) {
         int read(byte[] buffer) throws IOException {
             try {
                 return in.read(buffer);
             } catch (IOException e) {
-                Forwarder.brokeMidAnswer(route, replica, e);
+                forwarder.brokeMidAnswer(route, replica, e);
                 throw e;
             }
         }

@@ -36,11 +36,14 @@ final class UpstreamHealth {
 
     private final RouteTable table;
     private final HttpClient client;
+    private final ReplicaMetrics replicas;
     private CompletableFuture<Probed> latest;
 
-    UpstreamHealth(RouteTable table, HttpClient client) {
+    /** Probes with {@code client}; learns each replica's name for {@code replicas}. */
+    UpstreamHealth(RouteTable table, HttpClient client, ReplicaMetrics replicas) {
         this.table = table;
         this.client = client;
+        this.replicas = replicas;
     }
 
     /** The upstreams as the latest probe found them (run now if none is fresh). */
@@ -85,7 +88,7 @@ final class UpstreamHealth {
                     result.add("status", "down").add("detail", e.getMessage()));
         }
         List<CompletableFuture<JsonObject>> states = new ArrayList<>();
-        for (Upstream.Replica replica : replicas) states.add(ready(replica));
+        for (Upstream.Replica replica : replicas) states.add(ready(upstream, replica));
         return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(all -> {
             JsonArray lines = new JsonArray();
             boolean anyReady = false;
@@ -98,13 +101,28 @@ final class UpstreamHealth {
         });
     }
 
-    private CompletableFuture<JsonObject> ready(Upstream.Replica replica) {
+    /**
+     * The replica's state and name; one that does not answer keeps the name it last gave, so
+     * that a page watching it sees which replica went down.
+     */
+    private CompletableFuture<JsonObject> ready(Upstream upstream, Upstream.Replica replica) {
         var request = Client.request(replica.uri("/ready"), PROBE_TIMEOUT).GET().build();
         return client.sendAsync(request, Client.textUpTo(MAX_READY_BYTES))
                 .thenApply(UpstreamHealth::state)
-                .exceptionally(e -> Json.object().add("instance", Json.NULL).add("state",
-                        "unreachable: " + (e.getCause() == null ? e : e.getCause())
-                                .getClass().getSimpleName()));
+                .thenApply(state -> {
+                    JsonValue instance = state.get("instance");
+                    if (instance.isString()) {
+                        replicas.named(upstream, replica, instance.asString());
+                    }
+                    return state;
+                })
+                .exceptionally(e -> {
+                    String known = replicas.name(upstream, replica);
+                    return Json.object()
+                            .add("instance", known == null ? Json.NULL : Json.value(known))
+                            .add("state", "unreachable: " + (e.getCause() == null ? e
+                                    : e.getCause()).getClass().getSimpleName());
+                });
     }
 
     private static JsonObject state(HttpResponse<String> answer) {
