@@ -18,6 +18,7 @@ import kit.Problem;
  * PostgreSQL as the handlers see it: one statement per {@link #run}, answered within the
  * deadline or turned into a 503 problem. While PostgreSQL is known to be down, calls fail at
  * once instead of each waiting for a timeout; {@link Dependency} notices when it is back.
+ * Before its first probe they are tried: a service just started does the work it can.
  */
 public final class Database implements AutoCloseable {
     /** Work done with one connection. */
@@ -66,7 +67,7 @@ public final class Database implements AutoCloseable {
      * once it has ended, whatever its outcome (to delete cached copies it may have made stale).
      */
     public <T> T run(Work<T> work, Runnable ifLate) {
-        if (!health.isUp()) throw unavailable(health.lastError());
+        if (health.isDown()) throw unavailable(health.lastError());
         queries.inc();
         AtomicReference<String> phase = new AtomicReference<>(RUNNING);
         Future<T> future = executor.submit(() -> {

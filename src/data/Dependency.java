@@ -20,7 +20,8 @@ import kit.Service;
  * thread probes it: every second while it is up, and with growing pauses while it is down, so
  * a dependency that starts late or comes back is picked up by itself, and a dead one is not
  * hammered. A request that runs into an outage reports it with {@link #failed}, so the
- * requests after it fail fast instead of each waiting for its own timeout.
+ * requests after it fail fast instead of each waiting for its own timeout. Until the first
+ * probe ends it is neither up nor down: not ready, but not refused to a request either.
  */
 public final class Dependency {
     /** Returns normally when the dependency answers; throws when it does not. */
@@ -38,6 +39,7 @@ public final class Dependency {
     private final Probe probe;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean up;
+    private volatile boolean checked;
     private volatile String lastError = "not checked yet";
     private volatile Instant downSince = Instant.now();
     private volatile boolean stopped;
@@ -71,6 +73,14 @@ public final class Dependency {
 
     public boolean isUp() {
         return up;
+    }
+
+    /**
+     * Whether it is known to be down: it failed a probe or a request since it last answered.
+     * A dependency not probed yet is not down, so a service just started tries it.
+     */
+    public boolean isDown() {
+        return checked && !up;
     }
 
     /**
@@ -117,14 +127,17 @@ public final class Dependency {
     }
 
     private void markUp() {
-        if (up) return;
-        up = true;
-        Log.info("dependency up", "dependency", name,
-                "down_ms", Duration.between(downSince, Instant.now()).toMillis());
+        if (!up) {
+            up = true;
+            Log.info("dependency up", "dependency", name,
+                    "down_ms", Duration.between(downSince, Instant.now()).toMillis());
+        }
+        checked = true; // after up: never down for a moment on the way up
     }
 
     private void markDown(Throwable cause) {
         lastError = reason(cause);
+        checked = true;
         if (!up) return;
         up = false;
         downSince = Instant.now();
