@@ -79,25 +79,36 @@ explained() {
 }
 
 # load N PATH OUT [CURL_ARGS...]: GETs PATH every 0.2 s until $TMP/stop exists (150 at most,
-# about 40 s), one line per request: status (000: no answer), seconds, content type, X-Cache,
+# about 30 s), one line per request: status (000: no answer), seconds, content type, X-Cache,
 # when it was sent (at=, ms since the epoch), detail. Runs in the background while a fault
-# comes and goes.
+# comes and goes. Each request is sent on time, not after the one before has its answer: a
+# fault that holds one request for its whole timeout does not hold back the others.
 load() {
-  local n=$1 path=$2 out=$3 i detail at; shift 3
+  local n=$1 path=$2 out=$3 i; shift 3
+  mkdir "$out.d"
   for i in $(seq 150); do
     [ -e "$TMP/stop" ] && break
-    at=$(now_ms)
-    curl -s -o "$out.body" -w '%{http_code} %{time_total} t=%{content_type} x=%header{x-cache}' \
-      --max-time 10 "$@" "$(url "$n")$path" >>"$out" || true # 000: counted as lost
-    detail=$(jq -r '.detail // empty' "$out.body" 2>/dev/null | tr '\n' ' ' || true)
-    echo " at=$at $detail" >>"$out"
-    rm -f "$out.body"
+    load_request "$out.d/$i" "$(url "$n")$path" "$@" &
     sleep 0.2
   done
+  wait
+  cat "$out.d"/* >"$out"
+  rm -rf "$out.d"
+}
+# load_request OUT URL [CURL_ARGS...]: one request of the load, its line (see load) in OUT.
+load_request() {
+  local out=$1 url=$2 at detail; shift 2
+  at=$(now_ms)
+  curl -s -o "$out.body" -w '%{http_code} %{time_total} t=%{content_type} x=%header{x-cache}' \
+    --max-time 10 "$@" "$url" >"$out" || true # 000: counted as lost
+  detail=$(jq -r '.detail // empty' "$out.body" 2>/dev/null | tr '\n' ' ' || true)
+  echo " at=$at $detail" >>"$out"
+  rm -f "$out.body"
 }
 
 # The fewest requests of the load that must be under way while a fault lasts (2 s at least,
-# and as long as its checks take): one every 0.2 s, each answered within the limit (2 to 3 s).
+# and as long as its checks take): one is sent every 0.2 s however long the answers take, so
+# about ten are.
 MIN_DURING=2
 # How each fault must show in the load: Redis gone, as reads that bypass the cache; any other
 # dependency, as explained 5xx answers.
@@ -185,7 +196,7 @@ end_fault() {
 fault() {
   local kind=$1 n=$2 service=$3 pattern=$4 path=$5 start injected ended data; shift 5
   local out=$TMP/load-$n-$service-$kind check=${service//-/_}
-  rm -f "$TMP/stop" "$out"
+  rm -rf "$TMP/stop" "$out" "$out.d"
   load "$n" "$path" "$out" "$@" &
   local loader=$!
   trap 'touch "$TMP/stop"; end_fault '"$kind $n $service"' >/dev/null 2>&1 || true' EXIT
