@@ -190,7 +190,7 @@ end_fault() {
 }
 
 # fault KIND N SERVICE PATTERN LOAD_PATH [CURL_ARGS...]: the whole drill. Load on LOAD_PATH
-# starts, the fault is injected, `during_N_SERVICE` checks the answers, the fault ends,
+# starts, the fault is injected, `during_N_SERVICE PATTERN KIND` checks the answers, the fault ends,
 # `recovered_N_SERVICE` is awaited (timed), and then: the load's answers, the caller's start
 # time and restart count, and the data.
 fault() {
@@ -206,7 +206,7 @@ fault() {
   injected=$(now_ms)
   inject "$kind" "$n" "$service"
   start=$(now_ms)
-  "during_${n}_$check" "$pattern"
+  "during_${n}_$check" "$pattern" "$kind"
   # The fault lasts 2 s at least, so that the load meets it (its checks may take less).
   sleep "$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { print ms < 2000 ? (2000 - ms) / 1000 : 0 }')"
   end_fault "$kind" "$n" "$service"
@@ -335,9 +335,12 @@ test_5_products_service_killed() { fault kill 5 products-service products-servic
 test_5_products_service_paused() { fault pause 5 products-service products-service /products/1; }
 test_5_products_service_cut_off() { fault cut 5 products-service products-service /products/1; }
 
-# Challenge 5, PostgreSQL gone (for a cut, products-service's way to it): cached products still
-# come through the gateway, a product read that needs PostgreSQL is a 503 problem naming it
-# within a second, the overview is partial, and products-service is not ready.
+# Challenge 5, PostgreSQL gone: cached products still come through the gateway, a product
+# read that needs PostgreSQL is a 503 problem naming it within a second, and products-service
+# is not ready. The overview's products come from Redis: killed or paused, PostgreSQL is gone
+# for users-service too, so the overview is partial, without its users; cut off, it is gone
+# only from products-service's network (products-data), so users-service still answers and
+# the overview is whole.
 during_5_postgres() {
   ask 5 /products/1
   expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product" || return
@@ -348,7 +351,12 @@ during_5_postgres() {
     expect_le 1000 "$MS" "ms for a product read that needs PostgreSQL" || return
   done
   ask 5 /api/overview
-  expect_eq "200 true" "$STATUS $(json .partial)" "the overview, partial" || return
+  if [ "$2" = cut ]; then
+    expect_eq "200 false" "$STATUS $(json .partial)" "the overview, whole" || return
+  else
+    expect_eq "200 true users" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" \
+      "the overview, partial" || return
+  fi
   if products_ready; then failed "products-service ready without PostgreSQL"; fi
 }
 recovered_5_postgres() {
