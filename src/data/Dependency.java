@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +35,15 @@ public final class Dependency {
     static final Duration FIRST_RETRY = Duration.ofMillis(200);
     /** The longest pause between retries: also the longest a recovery goes unnoticed. */
     static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    /** The longest a service waits at start for its first probes: PostgreSQL's login timeout. */
+    static final Duration FIRST_PROBES = Duration.ofSeconds(3);
 
     private final String name;
     private final Probe probe;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean up;
     private volatile boolean checked;
+    private final CountDownLatch firstCheck = new CountDownLatch(1);
     private volatile String lastError = "not checked yet";
     private volatile Instant downSince = Instant.now();
     private volatile boolean stopped;
@@ -52,8 +56,10 @@ public final class Dependency {
     /**
      * Starts watching {@code dependencies} in the background and reports them on the service's
      * {@code /ready} and as metrics ({@code catalog_postgres_up}, named after {@code prefix}).
-     * Started, not awaited: the service serves {@code /health} at once and reaches its
-     * dependencies when they are there. The image build's training run has none to watch.
+     * Waits for their first probes, {@link #FIRST_PROBES} at most, so that the first requests
+     * find a connection open (a cold JVM's first login may take longer than a query's deadline);
+     * then the service serves {@code /health} and reaches its dependencies when they are there.
+     * The image build's training run has none to watch.
      */
     public static void watch(Service service, String prefix, Dependency... dependencies) {
         for (Dependency dependency : dependencies) {
@@ -64,6 +70,15 @@ public final class Dependency {
             service.metrics().gauge(prefix + "_" + dependency.name + "_up",
                     "1 while " + dependency.name + " answers its probes.",
                     () -> dependency.isUp() ? 1 : 0);
+        }
+        if (Service.isTrainingRun()) return;
+        long until = System.nanoTime() + FIRST_PROBES.toNanos();
+        try {
+            for (Dependency dependency : dependencies) {
+                dependency.firstCheck.await(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -133,11 +148,13 @@ public final class Dependency {
                     "down_ms", Duration.between(downSince, Instant.now()).toMillis());
         }
         checked = true; // after up: never down for a moment on the way up
+        firstCheck.countDown();
     }
 
     private void markDown(Throwable cause) {
         lastError = reason(cause);
         checked = true;
+        firstCheck.countDown();
         if (!up) return;
         up = false;
         downSince = Instant.now();
