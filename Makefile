@@ -115,7 +115,7 @@ run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until
 	  || { echo "challenge $* has no Prometheus overlay (challenges/$*/compose.observe.yaml)"; exit 2; }
 	$(call compose,$*) up -d --wait || { echo; echo "challenge $* did not become healthy;" \
 	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20; exit 1; }
-	@echo; cat challenges/$*/try.txt
+	@echo; cat $(or $(try_file_$*),challenges/$*/try.txt)
 	@test $(OBSERVE) = off || echo "Prometheus: http://$$($(call compose,$*) port prometheus 9090)" \
 	  "(its HTTP API; queries to try: challenges/$*/README.md, Watch it)"
 
