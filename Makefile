@@ -193,7 +193,7 @@ endef
 
 ## The compose project of `make lab-N`: lab-N unless given (the tests give each run its own).
 LAB_PROJECT ?=
-## The port a lab publishes on 127.0.0.1; empty: the lab's own default (challenge's + 10000).
+## The port a lab publishes on 127.0.0.1 (empty: its own, 28080, 25432, 28083 or 28084).
 LAB_PORT ?=
 export LAB_PORT
 lab_project = $(or $(LAB_PROJECT),lab-$(1))
