@@ -71,8 +71,12 @@ test_2_solution_the_notes_are_seeded() {
 # x_cache ID: the X-Cache header of a read of product ID.
 x_cache() { curl -sSi "$(lab_url 3 catalog)/products/$1" | tr -d '\r' | sed -n 's/^x-cache: //Ip'; }
 
+# postgres_checked: the catalog's /ready has checked PostgreSQL (just started, it has not).
+postgres_checked() { [ "$(curl -sS "$(lab_url 3 catalog)/ready" | jq -r .checks.postgres)" = up ]; }
+
 test_3_cache_elsewhere_every_read_bypasses_redis() {
   lab_ok 3 lab-3
+  wait_for 20 "the catalog's check of PostgreSQL" postgres_checked
   http GET "$(lab_url 3 catalog)/ready"
   expect_eq 503 "$STATUS" "/ready"
   expect_eq "up|down: its name does not resolve" "$(json '.checks | "\(.postgres)|\(.redis)"')" \
@@ -82,6 +86,7 @@ test_3_cache_elsewhere_every_read_bypasses_redis() {
 
 test_3_solution_the_second_read_is_a_hit() {
   lab_ok 3 lab-3-solution
+  wait_for 20 "the catalog's check of PostgreSQL" postgres_checked
   http GET "$(lab_url 3 catalog)/ready"
   expect_eq "200 up|up" "$STATUS $(json '.checks | "\(.postgres)|\(.redis)"')" "/ready"
   # make lab-3-solution read product 1 already.
