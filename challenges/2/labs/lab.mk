@@ -3,5 +3,5 @@
 lab_2 := init-order
 lab_needs_2 := $(DB_PASSWORD_FILE)
 
-lab_show_2 = @docker logs $$($(call lab_compose,2,broken) ps -aq db) 2>&1 | grep -E 'ERROR|error:' | head -3
+lab_show_2 = @docker logs $(call lab_project,2)-db-1 2>&1 | grep -E 'ERROR|error:' | awk 'NR <= 3'
 lab_check_2 = $(call lab_compose,2,solution) exec -T db psql -U app -d catalog -c 'SELECT * FROM notes'
