@@ -118,7 +118,7 @@ run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until
 	  || { echo "challenge $* has no Prometheus overlay (challenges/$*/compose.observe.yaml)"; exit 2; }
 	$(call compose,$*) up -d --wait || { echo; echo "challenge $* did not become healthy;" \
 	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20; exit 1; }
-	@echo; cat challenges/$*/try.txt
+	@echo; cat $(or $(try_file_$*),challenges/$*/try.txt)
 	@test $(OBSERVE) = off || echo "Prometheus: http://$$($(call compose,$*) port prometheus 9090)" \
 	  "(its HTTP API; queries to try: challenges/$*/README.md, Watch it)"
 
@@ -188,3 +188,40 @@ define random_secret
 endef
 
 -include $(wildcard challenges/*/*.mk challenges/*/*/*.mk)
+
+# Labs: challenge N run broken on purpose (challenges/N/labs/). challenges/N/labs/lab.mk names
+# the lab (lab_N), what shows its symptom (lab_show_N) and what shows the fix works
+# (lab_check_N). A lab is its own compose project, with its own port and volumes: it never
+# touches the challenge's.
+
+## The compose project of `make lab-N`: lab-N unless given (the tests give each run its own).
+LAB_PROJECT ?=
+## The port a lab publishes on 127.0.0.1 (empty: its own, 28080, 25432, 28083 or 28084).
+LAB_PORT ?=
+export LAB_PORT
+lab_project = $(or $(LAB_PROJECT),lab-$(1))
+# $(call lab_compose,N,broken|solution): compose with the challenge's file and the lab's.
+lab_compose = docker compose -p $(call lab_project,$(1)) -f challenges/$(1)/compose.yaml \
+  -f challenges/$(1)/labs/$(lab_$(1))/$(2).yaml
+labs := $(patsubst challenges/%/labs/lab.mk,%,$(wildcard challenges/*/labs/lab.mk))
+lab_known = @test -n "$(lab_$(1))" || { echo "no lab for challenge $(1) (have: $(labs))"; exit 2; }
+
+.PHONY: lab-% lab-%-solution lab-%-down
+lab-%-down: ## Remove lab N: its containers, networks and volumes.
+	$(call lab_known,$*)
+	$(call lab_compose,$*,broken) down -v --remove-orphans --timeout 5
+
+lab-%-solution: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Run lab N with its fix applied, and show that it works.
+	$(call lab_known,$*)
+	$(call lab_compose,$*,broken) down -v --remove-orphans --timeout 5
+	$(call lab_compose,$*,solution) up -d --wait --wait-timeout 90
+	$(lab_check_$*)
+	@echo; echo "lab $* is fixed: diff challenges/$*/labs/$(lab_$*)/broken.yaml" \
+	  "challenges/$*/labs/$(lab_$*)/solution.yaml shows how. make lab-$*-down removes it."
+
+lab-%: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Start lab N (1 to 4): challenge N, broken on purpose; challenges/N/labs/README.md.
+	$(call lab_known,$*)
+	$(call lab_compose,$*,broken) up -d --wait --wait-timeout 60 || true
+	$(lab_show_$*)
+	@echo; echo "lab $* ($(lab_$*)) runs broken, as compose project $(call lab_project,$*):" \
+	  "find out why (challenges/$*/labs/README.md). make lab-$*-down removes it."

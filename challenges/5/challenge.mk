@@ -68,7 +68,10 @@ run-5: $(TLS_CERT_5)
 # (Compose resolves both paths relative to challenges/5/compose.yaml.)
 run-5 logs-5 down-5: export PROMETHEUS_CONFIG := prometheus.tls.yml
 run-5 logs-5 down-5: export PROMETHEUS_GATEWAY_CERT := ./secrets/gateway.crt
-else ifneq ($(TLS_5),off)
+else ifeq ($(TLS_5),off)
+# What make run-5 prints to try: the same on plain HTTP.
+try_file_5 := challenges/5/try.plain.txt
+else
 $(error TLS_5 must be on or off, not "$(TLS_5)")
 endif
 

@@ -186,6 +186,18 @@ test_5_rows_survive_down_and_run_and_reset_deletes_them() {
   down_leaves 5 challenge-5_pg-data
 }
 
+test_5_run_with_tls_off_answers_plain_http_on_8085() {
+  usable 5
+  mk run-5 TLS_5=off
+  expect_eq 0 "$RC" "exit status of make run-5 TLS_5=off" || { tail -20 <<<"$OUT"; return 1; }
+  [[ $OUT == *"$(cat "$ROOT/challenges/5/try.plain.txt")" ]] \
+    || fail "make run-5 TLS_5=off did not end with challenges/5/try.plain.txt: $(tail -5 <<<"$OUT")"
+  http GET http://127.0.0.1:8085/users/1
+  expect_eq "200 ada@example.org" "$STATUS $(json .email)" "GET /users/1 on http://127.0.0.1:8085"
+  if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null; then fail "8443 open with TLS_5=off"; fi
+  down_leaves 5 ""
+}
+
 test_5_observe_scrapes_the_gateway_on_https_and_down_keeps_its_data() {
   if (exec 3<>/dev/tcp/127.0.0.1/9095) 2>/dev/null; then
     skip "port 9095 is taken on 127.0.0.1, so make observe-5 cannot publish Prometheus there"

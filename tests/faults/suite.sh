@@ -118,6 +118,15 @@ SHOWS_3_postgres=5xx SHOWS_3_redis=bypass SHOWS_4_service_a=5xx
 SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx SHOWS_5_postgres=5xx
 SHOWS_5_redis=bypass
 
+# met_at_least COUNT OUT FROM: COUNT requests of OUT were answered after FROM (ms): each was
+# under way at some time since then (the fault lasts until now).
+met_at_least() {
+  [ "$(awk -v from="$3" '{ at = ""
+    for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }
+    if (at != "" && at + $2 * 1000 >= from) n++ } END { print n + 0 }' "$2" 2>/dev/null)" \
+    -ge "$1" ]
+}
+
 # judge_load N OUT DEPENDENCY FROM TO SHOWS: every request of OUT got an answer within the
 # limit, a 2xx or a 5xx problem naming DEPENDENCY; at least MIN_DURING of them were under way
 # between FROM and TO (ms, the fault), and the fault showed in at least one of those, as SHOWS
@@ -209,8 +218,11 @@ fault() {
   inject "$kind" "$n" "$service"
   start=$(now_ms)
   "during_${n}_$check" "$pattern" "$kind"
-  # The fault lasts 2 s at least, so that the load meets it (its checks may take less).
+  # The fault lasts 2 s at least, so that the load meets it (its checks may take less), and
+  # until MIN_DURING requests of the load met it: on a busy machine the load is sparser.
   sleep "$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { print ms < 2000 ? (2000 - ms) / 1000 : 0 }')"
+  wait_for 20 "$MIN_DURING requests of the load to meet the fault" \
+    met_at_least "$MIN_DURING" "$out" "$injected" || true
   end_fault "$kind" "$n" "$service"
   ended=$(now_ms)
   trap - EXIT

@@ -161,7 +161,11 @@ test_health_ready_and_metrics() {
   # The JVM's own gauges, and one series naming the service and its host.
   expect_match '^[1-9][0-9]*\.0$' "$(grep -F 'jvm_memory_used_bytes{area="heap"}' <<<"$BODY" | cut -d' ' -f2)" "heap used"
   expect_match '^[1-9][0-9]*\.0$' "$(grep '^jvm_threads_current ' <<<"$BODY" | cut -d' ' -f2)" "platform threads"
-  expect_eq "service_info{service=\"fixture\",host=\"$(hostname)\"} 1.0" "$(grep '^service_info' <<<"$BODY")" "service_info"
+  # The host is the one /health names (this machine's name, or the container's where the
+  # fixture runs in the JDK image).
+  local host; host=$(curl -sf "$URL/health" | jq -ren 'input | .instance')
+  expect_match '^[A-Za-z0-9.-]+$' "$host" "the instance /health names"
+  expect_eq "service_info{service=\"fixture\",host=\"$host\"} 1.0" "$(grep '^service_info' <<<"$BODY")" "service_info"
 }
 
 test_bad_configuration_stops_with_a_clear_message() {

@@ -1,0 +1,2 @@
+-- Lab 2: the rows of a notes table.
+INSERT INTO notes (title) VALUES ('first note'), ('second note'), ('third note');
