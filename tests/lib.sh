@@ -113,11 +113,13 @@ freeze() {
 # now_ms: milliseconds since the epoch, for measuring how long something took.
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# free_port: a TCP port on 127.0.0.1 that nothing listens on.
+# free_port [TAKEN...]: a TCP port on 127.0.0.1 that nothing listens on and that is none of
+# TAKEN (ports a test chose but has not bound yet).
 free_port() {
   local port
   while :; do
     port=$(( 20000 + RANDOM % 20000 ))
+    [[ " $* " == *" $port "* ]] && continue
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }

@@ -8,8 +8,7 @@ TLS_OVERLAY=$ROOT/challenges/5/compose.tls.yaml
 
 setup() {
   remember HTTP_PORT "$(free_port)"
-  local tls_port; tls_port=$(free_port)
-  while [ "$tls_port" = "$HTTP_PORT" ]; do tls_port=$(free_port); done
+  local tls_port; tls_port=$(free_port "$HTTP_PORT")
   remember TLS_PORT "$tls_port"
   remember TMP "$(mktemp -d)"
   remember KEYSTORE "$TMP/secrets/gateway.p12"

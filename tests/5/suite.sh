@@ -17,8 +17,7 @@ setup() {
   make -s -C "$ROOT" secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
   GATEWAY_PORT=$PORT compose up -d --wait
   remember GATEWAY_STARTED "$(started_at gateway)"
-  local port2; port2=$(free_port)
-  while [ "$port2" = "$PORT" ]; do port2=$(free_port); done
+  local port2; port2=$(free_port "$PORT")
   remember G2 "http://127.0.0.1:$port2"
   # As compose.yaml runs the gateway: the same limits, published on 127.0.0.1 only.
   docker run -d --name "$GATEWAY_2" --label "test.run=$TEST_RUN_ID" --read-only --tmpfs /tmp \

@@ -118,13 +118,14 @@ SHOWS_3_postgres=5xx SHOWS_3_redis=bypass SHOWS_4_service_a=5xx
 SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx SHOWS_5_postgres=5xx
 SHOWS_5_redis=bypass
 
+# awk: sets `at` to a load line's at= field (when it was sent, in ms), or "" if it has none yet.
+FIND_AT='at = ""; for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }'
+
 # met_at_least COUNT OUT FROM: COUNT requests of OUT were answered after FROM (ms): each was
 # under way at some time since then (the fault lasts until now).
 met_at_least() {
-  [ "$(awk -v from="$3" '{ at = ""
-    for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }
-    if (at != "" && at + $2 * 1000 >= from) n++ } END { print n + 0 }' "$2" 2>/dev/null)" \
-    -ge "$1" ]
+  [ "$(awk -v from="$3" "{ $FIND_AT }"'
+    at != "" && at + $2 * 1000 >= from { n++ } END { print n + 0 }' "$2" 2>/dev/null)" -ge "$1" ]
 }
 
 # judge_load N OUT DEPENDENCY FROM TO SHOWS: every request of OUT got an answer within the
@@ -145,9 +146,8 @@ judge_load() {
   slow=$(awk -v l="$limit" '$1 != "000" && $2 > l' "$out")
   # The requests under way while the fault lasted: sent (at=) before it ended, answered
   # (seconds later) after it began.
-  during=$(awk -v from="$from" -v to="$to" '{
-    for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }
-    if (at < to && at + $2 * 1000 >= from) print }' "$out")
+  during=$(awk -v from="$from" -v to="$to" "{ $FIND_AT }"'
+    at != "" && at < to && at + $2 * 1000 >= from' "$out")
   if [ "$shows" = bypass ]; then
     shown=$(grep -c ' x=BYPASS ' <<<"$during" || true)
   else

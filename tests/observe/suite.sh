@@ -20,8 +20,7 @@ source "$TESTS_DIR/browser.sh"
 
 setup() {
   remember PORT "$(free_port)"
-  local port2; port2=$(free_port)
-  while [ "$port2" = "$PORT" ]; do port2=$(free_port); done
+  local port2; port2=$(free_port "$PORT")
   remember G "http://127.0.0.1:$PORT"
   remember P "http://127.0.0.1:$port2"
   remember TMP "$(mktemp -d)"
