@@ -108,7 +108,12 @@ final class ConnectionPool implements AutoCloseable {
 
     private Connection acquire() throws SQLException {
         try {
-            if (!permits.tryAcquire(acquireTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            long start = System.nanoTime();
+            // A request that waited through a stall of this process, not behind the others,
+            // gets a little more: right after a docker pause they all arrive at once.
+            if (!permits.tryAcquire(acquireTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    && !(Stall.met(start, acquireTimeout.toNanos())
+                            && permits.tryAcquire(Stall.GRACE_MILLIS, TimeUnit.MILLISECONDS))) {
                 throw new Busy("all " + size + " connections busy for "
                         + acquireTimeout.toMillis() + " ms");
             }

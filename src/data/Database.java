@@ -36,12 +36,6 @@ public final class Database implements AutoCloseable {
     private static final String RUNNING = "running";
     private static final String ENDED = "ended";
     private static final String LATE = "late";
-    // A wait that overran its deadline by more than this was not waiting on PostgreSQL alone:
-    // this process itself was stopped (docker pause, a long GC pause, a starved host).
-    private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    // After such a stall the statement gets this much more: its answer may be waiting unread.
-    private static final long GRACE_MILLIS = 300;
-
     /** Metrics are named after the service: {@code catalog_db_queries_total}. */
     public Database(Postgres settings, Metrics metrics) {
         pool = new ConnectionPool(settings);
@@ -100,15 +94,11 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Waits for {@code future} within the deadline, not counting a stall of this process. The
-     * clock of a timed wait goes on while the process is frozen, so a statement sent just
-     * before a {@code docker pause} would time out right after the thaw, although PostgreSQL
-     * answered at once: the waiting thread wakes before the one reading the answer. So a wait
-     * that overran its deadline by far gives the statement one short grace period, counted
-     * after the thaw. A slow or paused PostgreSQL overruns it by little and gets no grace,
-     * so its 503 still comes after the deadline. (PostgreSQL's statement_timeout or the
-     * driver's socket timeout would not do: the wait also covers taking a connection and
-     * opening one, and a thawed socket read sees the answer anyway; this wait is what misfires.)
+     * Waits for {@code future} within the deadline, not counting a stall of this process
+     * ({@link Stall}): a statement sent just before a {@code docker pause} would otherwise time
+     * out right after the thaw, although PostgreSQL answered at once. (PostgreSQL's
+     * statement_timeout or the driver's socket timeout would not do: this wait also covers
+     * taking a connection and opening one, and it is this wait that misfires.)
      */
     private <T> T await(Future<T> future)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -116,8 +106,8 @@ public final class Database implements AutoCloseable {
         try {
             return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            if (System.nanoTime() - start < deadline.toNanos() + STALL_NANOS) throw e;
-            return future.get(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            if (!Stall.met(start, deadline.toNanos())) throw e;
+            return future.get(Stall.GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 

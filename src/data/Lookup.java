@@ -95,7 +95,8 @@ public final class Lookup {
 
     /** Sets {@code X-Cache} and {@code Cache-Status} on the response. */
     public void headers(Request request) {
-        request.header("X-Cache", status.name()).header("Cache-Status", cacheStatus());
+        request.responseHeader("X-Cache", status.name())
+                .responseHeader("Cache-Status", cacheStatus());
     }
 
     /** The 404 for a missing row, with the same cache headers and fields as a 200. */

@@ -54,7 +54,7 @@ public final class Resource {
     /** Tags every answer of {@code handler}, errors included, with this replica's name. */
     public Handler served(Handler handler) {
         return request -> {
-            request.header("X-Served-By", service.instance());
+            request.responseHeader("X-Served-By", service.instance());
             handler.handle(request);
         };
     }
@@ -72,7 +72,7 @@ public final class Resource {
         long id = created.get("id").asLong();
         // A "not found" cached for this id, and every page, are now wrong.
         reads.changed(id);
-        request.header("Location", path + "/" + id).respond(201, created);
+        request.responseHeader("Location", path + "/" + id).respond(201, created);
     }
 
     private void read(Request request) throws IOException {

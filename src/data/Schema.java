@@ -9,22 +9,44 @@ import java.util.Map;
  * body becomes their values. Everything else about serving them ({@link Table},
  * {@link Resource}) is the same for every service.
  */
-public interface Schema {
-    /** The table, in the plural: {@code products}. */
-    String table();
+public abstract class Schema {
+    private final String table;
+    private final String entity;
+    private final List<String> columns;
+    private final String unique;
 
-    /** One row, for messages: {@code product}. */
-    String entity();
+    /**
+     * @param table the table, in the plural: {@code products}
+     * @param entity one row, for messages: {@code product}
+     * @param columns the columns a client sets, in the order answers show them (after id)
+     * @param unique the column with a unique constraint, which a 409 names
+     */
+    protected Schema(String table, String entity, List<String> columns, String unique) {
+        this.table = table;
+        this.entity = entity;
+        this.columns = List.copyOf(columns);
+        this.unique = unique;
+    }
 
-    /** The columns a client sets, in the order answers show them (after {@code id}). */
-    List<String> columns();
+    public final String table() {
+        return table;
+    }
 
-    /** The column with a unique constraint, which a 409 names. */
-    String unique();
+    public final String entity() {
+        return entity;
+    }
+
+    public final List<String> columns() {
+        return columns;
+    }
+
+    public final String unique() {
+        return unique;
+    }
 
     /** The values of a create or a full replace: every column, validated (400 otherwise). */
-    Map<String, Object> whole(JsonObject body);
+    public abstract Map<String, Object> whole(JsonObject body);
 
     /** The values a partial update changes: at least one column, validated. */
-    Map<String, Object> changes(JsonObject body);
+    public abstract Map<String, Object> changes(JsonObject body);
 }

@@ -82,7 +82,7 @@ public final class Main {
         long id = created.get("id").asLong();
         // A "not found" cached for this id, and every list page, are now wrong.
         JsonValue invalidated = invalidate(id, timings);
-        request.header("Location", "/products/" + id);
+        request.responseHeader("Location", "/products/" + id);
         written(request, 201, created, invalidated, timings);
     }
 
@@ -145,7 +145,8 @@ public final class Main {
     private static void written(Request request, int status, JsonObject row,
             JsonValue invalidated, Timings timings) throws IOException {
         // RFC 9211 "fwd=method": a write always goes to the origin, here PostgreSQL.
-        request.header("X-Cache", "BYPASS").header("Cache-Status", "catalog; fwd=method");
+        request.responseHeader("X-Cache", "BYPASS")
+                .responseHeader("Cache-Status", "catalog; fwd=method");
         JsonObject cacheInfo = Json.object().add("status", "bypass")
                 .add("invalidated", invalidated)
                 .add("invalidation_pending", invalidated.isNull());

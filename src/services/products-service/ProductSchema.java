@@ -12,31 +12,15 @@ import kit.Fields;
  * A product of the catalogue: a unique stock-keeping unit (sku), a name, a price, a stock
  * (sql/products/).
  */
-final class ProductSchema implements Schema {
+final class ProductSchema extends Schema {
     static final int MAX_NAME = 120;
     static final long MAX_PRICE_CENTS = 100_000_000; // one million in the shop's currency
     static final long MAX_STOCK = 1_000_000;
     private static final List<String> COLUMNS = List.of("sku", "name", "price_cents", "stock");
     private static final Pattern SKU = Pattern.compile("[A-Z0-9][A-Z0-9-]{2,31}");
 
-    @Override
-    public String table() {
-        return "products";
-    }
-
-    @Override
-    public String entity() {
-        return "product";
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
-    }
-
-    @Override
-    public String unique() {
-        return "sku";
+    ProductSchema() {
+        super("products", "product", COLUMNS, "sku");
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import kit.Fields;
 
 /** A user of the shop: a display name and a unique e-mail address (sql/users/). */
-final class UserSchema implements Schema {
+final class UserSchema extends Schema {
     static final int MAX_NAME = 100;
     static final int MAX_EMAIL = 254;
     private static final List<String> COLUMNS = List.of("name", "email");
@@ -18,24 +18,8 @@ final class UserSchema implements Schema {
     // send a mail; a stricter pattern only rejects valid addresses.
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
-    @Override
-    public String table() {
-        return "users";
-    }
-
-    @Override
-    public String entity() {
-        return "user";
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
-    }
-
-    @Override
-    public String unique() {
-        return "email";
+    UserSchema() {
+        super("users", "user", COLUMNS, "email");
     }
 
     @Override
