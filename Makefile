@@ -196,7 +196,7 @@ endef
 
 ## The compose project of `make lab-N`: lab-N unless given (the tests give each run its own).
 LAB_PROJECT ?=
-## The port a lab publishes on 127.0.0.1 (empty: its own, 28080, 25432, 28083 or 28084).
+## The port a lab publishes on 127.0.0.1 (empty: its own, 28080, 25432, 28083, 28084 or 28085).
 LAB_PORT ?=
 export LAB_PORT
 lab_project = $(or $(LAB_PROJECT),lab-$(1))
@@ -219,7 +219,7 @@ lab-%-solution: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Run lab N with its f
 	@echo; echo "lab $* is fixed: diff challenges/$*/labs/$(lab_$*)/broken.yaml" \
 	  "challenges/$*/labs/$(lab_$*)/solution.yaml shows how. make lab-$*-down removes it."
 
-lab-%: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Start lab N (1 to 4): challenge N, broken on purpose; challenges/N/labs/README.md.
+lab-%: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Start lab N (1 to 5): challenge N, broken on purpose; challenges/N/labs/README.md.
 	$(call lab_known,$*)
 	$(call lab_compose,$*,broken) up -d --wait --wait-timeout 60 || true
 	$(lab_show_$*)
