@@ -184,6 +184,7 @@ test_5_rows_survive_down_and_run_and_reset_deletes_them() {
   run_shows_try 5
   expect_eq "$seeded" "$(users_5)" "users after reset-5 and run-5: the seed rows only"
   down_leaves 5 challenge-5_pg-data
+  docker volume rm challenge-5_pg-data >/dev/null
 }
 
 test_5_run_with_tls_off_answers_plain_http_on_8085() {
@@ -195,7 +196,8 @@ test_5_run_with_tls_off_answers_plain_http_on_8085() {
   http GET http://127.0.0.1:8085/users/1
   expect_eq "200 ada@example.org" "$STATUS $(json .email)" "GET /users/1 on http://127.0.0.1:8085"
   if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null; then fail "8443 open with TLS_5=off"; fi
-  down_leaves 5 ""
+  down_leaves 5 challenge-5_pg-data
+  docker volume rm challenge-5_pg-data >/dev/null
 }
 
 test_5_observe_scrapes_the_gateway_on_https_and_down_keeps_its_data() {
@@ -215,6 +217,6 @@ test_5_observe_scrapes_the_gateway_on_https_and_down_keeps_its_data() {
     | jq -ren 'input | $targets' | grep -qxF '$want'" || true
   expect_eq "$want" "$(curl -sf http://127.0.0.1:9095/api/v1/targets | jq -ren "input | $targets")" \
     "Prometheus's targets"
-  down_leaves 5 challenge-5_prometheus-data
-  docker volume rm challenge-5_prometheus-data >/dev/null
+  down_leaves 5 "challenge-5_pg-data challenge-5_prometheus-data"
+  docker volume rm challenge-5_pg-data challenge-5_prometheus-data >/dev/null
 }

@@ -121,11 +121,12 @@ SHOWS_5_redis=bypass
 # awk: sets `at` to a load line's at= field (when it was sent, in ms), or "" if it has none yet.
 FIND_AT='at = ""; for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }'
 
-# met_at_least COUNT OUT FROM: COUNT requests of OUT were answered after FROM (ms): each was
-# under way at some time since then (the fault lasts until now).
+# met_at_least COUNT OUT FROM: COUNT requests of the load writing OUT were answered after FROM
+# (ms): each was under way at some time since then (the fault lasts until now). The load is
+# still running: its answers so far are in OUT.d, one file each.
 met_at_least() {
-  [ "$(awk -v from="$3" "{ $FIND_AT }"'
-    at != "" && at + $2 * 1000 >= from { n++ } END { print n + 0 }' "$2" 2>/dev/null)" -ge "$1" ]
+  [ "$(cat "$2.d"/* 2>/dev/null | awk -v from="$3" "{ $FIND_AT }"'
+    at != "" && at + $2 * 1000 >= from { n++ } END { print n + 0 }')" -ge "$1" ]
 }
 
 # judge_load N OUT DEPENDENCY FROM TO SHOWS: every request of OUT got an answer within the
@@ -384,9 +385,11 @@ during_5_postgres() {
   fi
   if products_ready; then failed "products-service ready without PostgreSQL"; fi
 }
+# Both services use PostgreSQL, and each finds it again on its own probe.
 recovered_5_postgres() {
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Cache-Control: no-cache' \
-    "$(url 5)/products/2")" = 200 ] && products_ready
+    "$(url 5)/products/2")" = 200 ] && products_ready \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' "$(url 5)/users/2")" = 200 ]
 }
 # products_ready: products-service's /ready answers 200, asked from inside its container (it
 # is not published) as its healthcheck asks /health.

@@ -144,10 +144,10 @@ rows_everywhere() { local _; for _ in 1 2 3 4 5 6; do rows >/dev/null || return 
 write_rows() {
   http POST "$G/users" -H 'Content-Type: application/json' \
     --data '{"name": "'"$1"'", "email": "'"$1"'@example.org"}'
-  expect_eq 201 "$STATUS" "a user written before the update" || return
+  expect_eq 201 "$STATUS" "a user written before the update" || { echo "$BODY"; return 1; }
   http POST "$G/products" -H 'Content-Type: application/json' \
     --data '{"sku": "'"$1"'", "name": "'"$1"'", "price_cents": 1, "stock": 1}'
-  expect_eq 201 "$STATUS" "a product written before the update"
+  expect_eq 201 "$STATUS" "a product written before the update" || { echo "$BODY"; return 1; }
 }
 
 test_every_task_serves_through_the_gateway() {
