@@ -130,14 +130,13 @@ test_every_code_fence_stands_alone_and_is_closed() {
   expect_eq "" "$(printf '%s\n' "${bad[@]}" | sed '/^$/d')" "fences with text after them or left open"
 }
 
-# The root README shows the first and last line of a whole run and its summary: the count in
-# them is the count of tests there are, so a sample from an older suite shows here.
+# The root README shows lines of a whole run and its summary: every count in them is the count
+# of tests there are, so a sample from an older suite shows here.
 test_the_readmes_sample_run_counts_every_test() {
   local total shown
   total=$(cat "$ROOT"/tests/*/suite.sh | grep -cE '^test_[a-zA-Z0-9_]+\(\)')
   shown=$(sed -n '/^## Tests$/,/^## /p' "$ROOT/README.md" \
-    | grep -oE "\[[0-9]+/[0-9]+\]|^[0-9]+ passed, 0 failed" | sort -u)
+    | sed -nE 's|.*/([0-9]+)\]\.\.\..*|\1|p; s|^([0-9]+) passed, 0 failed$|\1|p' | sort -u)
   echo "report: $total tests in tests/*/suite.sh"
-  expect_eq "$(printf '%s\n' "[1/$total]" "[$total/$total]" "$total passed, 0 failed" | sort -u)" \
-    "$shown" "the counts in README.md's sample run"
+  expect_eq "$total" "$shown" "the counts in README.md's sample run"
 }
