@@ -77,7 +77,7 @@ COPY src/jvm/ /app/jvm/
 ENV PATH=/opt/java/bin LANG=C.UTF-8 PORT=8080 MALLOC_ARENA_MAX=2
 WORKDIR /app
 USER 10001:10001
-# service-run.options maps the start-up cache that each service image records (stage 7).
+# service-run.options maps the start-up cache that each service image records (stage 8).
 ENTRYPOINT ["java", "@/app/jvm/service.options", "@/app/jvm/service-run.options", \
             "-jar", "/app/service.jar"]
 # The healthcheck is a JVM too, started every few seconds: it maps the service's start-up cache
@@ -88,12 +88,26 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
   CMD ["java", "@/app/jvm/healthcheck.options", "@/app/jvm/service-run.options", \
        "-cp", "/app/service.jar", "kit.HealthCheck"]
 
-# ---- 6. One service (--build-arg SERVICE=NAME, a folder of src/services/) compiled against
+# ---- 6. The data module (src/data/): PostgreSQL and Redis as the services that keep data use
+# them. Compiled against the kit and the drivers into vendor/data.jar, beside the third-party
+# jars, where a service's `libraries` file may name it.
+FROM kit AS data
+ARG RELEASE
+COPY src/data/ data/
+RUN classpath=lib/kit.jar:lib/minimal-json.jar \
+ && for name in jedis commons-pool2 slf4j-api; do classpath="$classpath:vendor/$name.jar"; done \
+ && javac --release "$RELEASE" -Xlint:all,-serial -Werror -encoding UTF-8 \
+          -cp "$classpath" \
+          -d classes/data \
+          data/*.java \
+ && jar --create --file vendor/data.jar -C classes/data .
+
+# ---- 7. One service (--build-arg SERVICE=NAME, a folder of src/services/) compiled against
 # the kit, in a jar whose manifest names its main class and the jars it needs: lib/kit.jar,
-# lib/minimal-json.jar and those its `libraries` file lists (names from src/jars.lock). The
-# files of its resources/ folder, if it has one (the gateway's dashboard page), go into the
+# lib/minimal-json.jar and those its `libraries` file lists (names from src/jars.lock, or data).
+# The files of its resources/ folder, if it has one (the gateway's dashboard page), go into the
 # jar as they are, read with getResourceAsStream.
-FROM kit AS service-build
+FROM data AS service-build
 ARG RELEASE
 ARG SERVICE
 RUN test -n "$SERVICE" || { echo "error: say which service: --build-arg SERVICE=NAME"; exit 1; }
@@ -114,7 +128,7 @@ RUN libraries=$(grep -hv '^#' "services/$SERVICE/libraries" 2>/dev/null || true)
       > "classes/$SERVICE.mf" \
  && jar --create --file app/service.jar --manifest "classes/$SERVICE.mf" -C "classes/$SERVICE" .
 
-# ---- 7. The image that runs: the base, the service's jars, and its start-up cache. A training
+# ---- 8. The image that runs: the base, the service's jars, and its start-up cache. A training
 # run records the JDK's AOT cache (classes loaded, linked and profiled) at build, which the
 # ENTRYPOINT then maps at every start. The same JVM options as the ENTRYPOINT: a cache only
 # serves a JVM whose class path and GC match the run that recorded it. The training run talks

@@ -41,11 +41,12 @@ stamps_of = $(foreach i,$(call images_of,$(1)),$(stamps)/$(i).image)
 
 # A stamp whose image was deleted (docker rmi, prune) must not hide the loss: each image's
 # stamp also depends on NAME.present, asked of Docker at every run: touched (newer than the
-# stamp) when the image is missing, made as old as can be when it is there.
+# stamp) when the image is missing, made as old as can be when it is there. Run by `make -n`
+# too (+), which otherwise takes every NAME.present as remade and lists every image as built.
 FORCE:
 $(stamps)/%.present: FORCE
-	@mkdir -p $(@D)
-	@if docker image inspect $(IMAGE_PREFIX)/$*:$(VERSION) >/dev/null 2>&1; then \
+	+@mkdir -p $(@D)
+	+@if docker image inspect $(IMAGE_PREFIX)/$*:$(VERSION) >/dev/null 2>&1; then \
 	  test -f $@ || touch -d @0 $@; else touch $@; fi
 
 .PHONY: help
@@ -77,10 +78,12 @@ java_inputs := Dockerfile .dockerignore src/jars.lock $(wildcard src/vendor/*.ja
 $(stamps)/base.image: $(java_inputs) $(stamps)/base.present
 	$(call docker_build,$@,$(IMAGE_PREFIX)/base:$(VERSION),.,--target base)
 
-# One image per folder of src/services/: the Dockerfile's `service` stage for that folder.
+# One image per folder of src/services/: the Dockerfile's `service` stage for that folder. Each
+# is built on the data module (src/data/) too, whether its `libraries` names it or not.
 define service_rules
-$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/services/$(1)/*) \
-    $(shell find src/services/$(1)/resources -type f 2>/dev/null) $(stamps)/$(1).present
+$(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/data/*.java) \
+    $(wildcard src/services/$(1)/*) $(shell find src/services/$(1)/resources -type f 2>/dev/null) \
+    $(stamps)/$(1).present
 	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
@@ -193,7 +196,7 @@ endef
 
 ## The compose project of `make lab-N`: lab-N unless given (the tests give each run its own).
 LAB_PROJECT ?=
-## The port a lab publishes on 127.0.0.1 (empty: its own, 28080, 25432, 28083 or 28084).
+## The port a lab publishes on 127.0.0.1 (empty: its own, 28080, 25432, 28083, 28084 or 28085).
 LAB_PORT ?=
 export LAB_PORT
 lab_project = $(or $(LAB_PROJECT),lab-$(1))
@@ -216,7 +219,7 @@ lab-%-solution: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Run lab N with its f
 	@echo; echo "lab $* is fixed: diff challenges/$*/labs/$(lab_$*)/broken.yaml" \
 	  "challenges/$*/labs/$(lab_$*)/solution.yaml shows how. make lab-$*-down removes it."
 
-lab-%: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Start lab N (1 to 4): challenge N, broken on purpose; challenges/N/labs/README.md.
+lab-%: $$(call stamps_of,$$*) $$(lab_needs_$$*) ## Start lab N (1 to 5): challenge N, broken on purpose; challenges/N/labs/README.md.
 	$(call lab_known,$*)
 	$(call lab_compose,$*,broken) up -d --wait --wait-timeout 60 || true
 	$(lab_show_$*)

@@ -19,6 +19,7 @@ stacks_up() {
   remember TMP "$(mktemp -d)"
   remember SECRET_3 "$TMP/secrets/db-password"
   make -s -C "$ROOT" CATALOG_PASSWORD_FILE="$SECRET_3" "$SECRET_3" >/dev/null
+  make -s -C "$ROOT" secrets-5 >/dev/null   # challenge 5's database passwords
   for n in $STACKS; do
     port=$(free_port)
     while [[ $used == *" $port "* ]]; do port=$(free_port); done
@@ -81,7 +82,8 @@ snapshot() {
     3) a=$(list "$(url 3)/products?limit=100" -H 'Cache-Control: no-cache') \
          && jq -ce .data <<<"$a" ;;
     4) a=$(list "$(url 4)/profiles") && jq -ce .profiles <<<"$a" ;;
-    5) a=$(list "$(url 5)/users?limit=100") && b=$(list "$(url 5)/products?limit=100") \
+    5) a=$(list "$(url 5)/users?limit=100") \
+         && b=$(list "$(url 5)/products?limit=100" -H 'Cache-Control: no-cache') \
          && jq -ce '[.total, .items]' <<<"$a" && jq -ce '[.total, .items]' <<<"$b" ;;
     *) false ;;
   esac || failed "cannot read the data of challenge $n: ${a:0:150} ${b:0:150}"

@@ -42,7 +42,7 @@ check_2_sql := SELECT 'users' AS table, count(*) AS rows FROM users \
   UNION ALL SELECT 'orders', count(*) FROM orders \
   UNION ALL SELECT 'order_items', count(*) FROM order_items
 
-reset-2: ## Delete challenge 2's data volume: the next run-2 runs sql/ again.
+reset-2: ## Delete challenge 2's data volume: the next run-2 runs sql/catalog/ again.
 	$(call compose,2) down -v --remove-orphans
 	@echo "reset-2: the data volume is gone; the next 'make run-2' starts from an empty" \
-	  "data directory and runs the scripts in sql/ again."
+	  "data directory and runs the scripts in sql/catalog/ again."

@@ -13,7 +13,7 @@ $(CATALOG_PASSWORD_FILE):
 	@echo "generated $@ (ignored by git): the password of database user catalog"
 
 .PHONY: psql-3 redis-cli-3 reset-3
-reset-3: ## Delete challenge 3's data volume: the next run-3 runs sql/ again (Redis keeps nothing).
+reset-3: ## Delete challenge 3's data volume: the next run-3 runs sql/catalog/ again (Redis keeps nothing).
 	$(call compose,3) down -v --remove-orphans
 	@echo "reset-3: the data volume is gone; the next 'make run-3' starts from an empty" \
 	  "data directory and runs the scripts in sql/ again."

@@ -7,6 +7,34 @@ bench_5_images := $(call stamps_of,5) $(stamps)/wrk.image
 bench-5: $(bench_5_images) ## Challenge 5: gateway vs nginx vs direct, req/s and p50/p99 (wrk in the network).
 	tests/5/bench.sh
 
+## The database passwords: PostgreSQL's superuser's, and the role of each service's database
+## (compose.yaml names the same files). Generated on first use, ignored by git.
+DB_SECRETS_5 := $(addprefix challenges/5/secrets/,postgres-password users-db-password \
+  products-db-password)
+
+run-5: $(DB_SECRETS_5)
+
+.PHONY: secrets-5
+secrets-5: $(DB_SECRETS_5) ## Make challenge 5's database passwords if missing (run-5 does too).
+
+# 24 random bytes are 32 characters; mode 644: the services (user 10001) and postgres read
+# them as themselves.
+$(DB_SECRETS_5):
+	$(call random_secret,$@,644,24)
+	@echo "generated $@ (ignored by git): a database password"
+
+.PHONY: psql-5 redis-cli-5 reset-5
+psql-5: ## Open psql on challenge 5's PostgreSQL as superuser; DB=users (default) or products.
+	$(call compose,5) exec postgres psql -U postgres -d $(or $(DB),users)
+
+redis-cli-5: ## Open redis-cli on products-service's cache.
+	$(call compose,5) exec redis redis-cli
+
+reset-5: ## Delete challenge 5's data volume: the next run-5 runs sql/users/ and sql/products/ again.
+	$(call compose,5) down -v --remove-orphans
+	@echo "reset-5: the data volume is gone; the next 'make run-5' starts from an empty" \
+	  "data directory and runs the scripts in sql/users/ and sql/products/ again."
+
 ## The API keys the gateway accepts for writes on routes with writes=key (ignored by git).
 API_KEYS_FILE_5 := challenges/5/secrets/api-keys
 

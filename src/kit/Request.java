@@ -141,7 +141,7 @@ public final class Request {
     }
 
     /** Sets a response header. */
-    public Request header(String name, String value) {
+    public Request responseHeader(String name, String value) {
         exchange.getResponseHeaders().set(name, value);
         return this;
     }

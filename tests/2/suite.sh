@@ -1,10 +1,10 @@
-# Challenge 2: PostgreSQL with its data in a named volume, seeded once by the scripts in sql/,
-# its password in a generated secret file, published on 127.0.0.1 only.
+# Challenge 2: PostgreSQL with its data in a named volume, seeded once by the scripts in
+# sql/catalog/, its password in a generated secret file, published on 127.0.0.1 only.
 
 project db 2
 unset DB_BIND   # the compose file's default (127.0.0.1) is what the tests check
 SECRET=$ROOT/challenges/2/secrets/db-password
-SEEDED="5 12 4 7"   # users, products, orders, order_items (sql/02-seed.sql)
+SEEDED="5 12 4 7"   # users, products, orders, order_items (sql/catalog/02-seed.sql)
 
 setup() {
   make -s -C "$ROOT" challenges/2/secrets/db-password   # the rule run-2 depends on
@@ -47,11 +47,11 @@ was_checked() { [ "$(docker inspect -f '{{len .State.Health.Log}}' "$(container 
 # first match, and with pipefail the writer's broken pipe would fail the whole pipeline.)
 log_has() { [[ $(logs db) == *"$1"* ]]; }
 
-# with_init_dir NAME SQL: a temporary project NAME whose init folder is sql/ plus 03-NAME.sql
-# holding SQL (sql/ itself is never touched); sets COMPOSE_PROJECT_NAME, OVERRIDE and DIR.
+# with_init_dir NAME SQL: a temporary project NAME whose init folder is sql/catalog/ plus 03-NAME.sql
+# holding SQL (sql/catalog/ itself is never touched); sets COMPOSE_PROJECT_NAME, OVERRIDE and DIR.
 with_init_dir() {
   DIR=$(mktemp -d)
-  cp "$ROOT"/sql/*.sql "$DIR/"
+  cp "$ROOT"/sql/catalog/*.sql "$DIR/"
   printf '%s\n' "$2" >"$DIR/03-$1.sql"
   chmod 755 "$DIR" && chmod 644 "$DIR"/*.sql   # the scripts run as the postgres user
   OVERRIDE=$DIR/override.yaml

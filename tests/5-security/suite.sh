@@ -11,6 +11,7 @@ setup() {
   remember KEY "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   # The gateway (user 10001) reads the bind-mounted file itself: 644 in a 700 folder.
   (umask 022 && printf '# test key\n%s\n' "$KEY" >"$TMP/api-keys")
+  make -s -C "$ROOT" secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
   GATEWAY_PORT=$PORT GATEWAY_ROUTES=$TESTS_DIR/5-security/routes.conf \
     GATEWAY_API_KEYS_FILE=$TMP/api-keys GATEWAY_CORS_ORIGINS=https://shop.example.org \
     compose up -d --wait

@@ -15,6 +15,7 @@ setup() {
   remember CERT "$TMP/secrets/gateway.crt"
   # The same rule `make run-5` uses, aimed at this suite's folder.
   make -s -C "$ROOT" TLS_KEYSTORE_5="$KEYSTORE" TLS_CERT_5="$CERT" "$CERT" >/dev/null
+  make -s -C "$ROOT" secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
   tls_compose up -d --wait
 }
 

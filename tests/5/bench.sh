@@ -5,8 +5,10 @@
 # speaks only HTTPS (a keystore made by challenge 5's make rule) on the same internal network,
 # then loads GET /products/1 with wrk from inside that network five ways: products-service
 # directly, through nginx, through the gateway, through the gateway's rate limiter, and
-# through the HTTPS gateway. They take turns for ROUNDS rounds (the median is kept), so a busy
-# machine weighs on all alike. Bounded: a warm-up through each gateway until its JIT compiler
+# through the HTTPS gateway; and a sixth, writes through the gateway: each connection creates
+# a product, then reads it back (tests/5/write.lua), so PostgreSQL commits every other
+# request. They take turns for ROUNDS rounds (the median is kept), so a busy machine weighs on
+# all alike. Bounded: a warm-up through each gateway until its JIT compiler
 # is done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION
 # per target (3 to 9 minutes in all); everything it started is removed at the end.
 # Usage: tests/5/bench.sh   (needs the gateway, users-service, products-service, wrk images)
@@ -42,6 +44,7 @@ wrk() {
   local out attempt
   for attempt in 1 2 3; do
     out=$(timeout 120 docker run --rm --name "$WRK_NAME" --network "$NETWORK" \
+      -v "$PWD/tests/5/write.lua:/bench/write.lua:ro" \
       "$WRK_IMAGE" -t2 -c"$CONNECTIONS" "$@" 2>&1) && break
     grep -q 'unable to resolve' <<<"$out" || { echo "$out" >&2; return 1; }
     echo "wrk: a name did not resolve (attempt $attempt), trying again" >&2
@@ -61,12 +64,13 @@ cpu_ns() {
   else echo 0; fi
 }
 
-# measure URL PROXY: prints "REQ_PER_S P50_MS P99_MS ERRORS PROXY_US UPSTREAM_US" for DURATION
-# of load on URL; the last two are the CPU time per request of PROXY and of products-service.
+# measure URL PROXY [WRK_ARGS...]: prints "REQ_PER_S P50_MS P99_MS ERRORS PROXY_US UPSTREAM_US"
+# for DURATION of load on URL; the last two are the CPU time per request of PROXY and of
+# products-service.
 measure() {
   local proxy=$2 upstream; upstream=$(container products-service)
   local p0 u0; p0=$(cpu_ns "$proxy") u0=$(cpu_ns "$upstream")
-  local out; out=$(wrk -d"$DURATION" --latency "$1")
+  local out; out=$(wrk -d"$DURATION" --latency "${@:3}" "$1")
   local p1 u1; p1=$(cpu_ns "$proxy") u1=$(cpu_ns "$upstream")
   local requests; requests=$(awk '/requests in/ { print $1 }' <<<"$out")
   echo "$(wrk_summary "$out") $(( (p1 - p0) / requests / 1000 ))" \
@@ -87,10 +91,12 @@ compiler_ms() {
 
 # median FIELD FILE: the median of column FIELD over the rounds in FILE.
 median() {
-  awk -v f="$1" '{ print $f }' "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+  awk -v f="$1" '{ print $f }' "$2" | sort -g \
+    | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 results=$(mktemp -d); trap 'rm -rf "$results"; cleanup' EXIT
+make -s secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
 GATEWAY_PORT=$(free_port) GATEWAY_ROUTES=$PWD/tests/5/bench-routes.conf \
   compose up -d --wait >/dev/null 2>&1
 # The same limits as the gateway's (compose.yaml): one CPU, 256 MB.
@@ -116,10 +122,14 @@ declare -A url=(
   [gateway]=http://gateway:8080/products/1
   [limiter]=http://gateway:8080/limited/1
   [https]=https://gateway-tls:8443/products/1
+  [write]=http://gateway:8080/products
 )
 declare -A proxy=([direct]=$(container products-service) [nginx]=$NGINX_NAME
-  [gateway]=$(container gateway) [limiter]=$(container gateway) [https]=$TLS_NAME)
-targets=(direct nginx gateway limiter https)
+  [gateway]=$(container gateway) [limiter]=$(container gateway) [https]=$TLS_NAME
+  [write]=$(container gateway))
+# What wrk runs besides a GET of the URL: the write target's script.
+declare -A script=([write]=/bench/write.lua)
+targets=(direct nginx gateway limiter https write)
 # Whose memory is reported: both gateways and the service behind them (the direct target).
 declare -A rss_name=([gateway]=gateway [https]="gateway over HTTPS" [direct]=products-service)
 declare -A idle_rss
@@ -144,14 +154,18 @@ warm_up() {
   else echo "$1: warm-up $(( SECONDS - start )) s"; fi
 }
 warmed="$(warm_up gateway); $(warm_up https)"
-for t in direct nginx limiter; do wrk -d5s "${url[$t]}" >/dev/null; done
+for t in direct nginx limiter write; do
+  wrk -d5s ${script[$t]:+-s "${script[$t]}"} "${url[$t]}" >/dev/null
+done
 for _ in $(seq "$ROUNDS"); do
-  for t in "${targets[@]}"; do measure "${url[$t]}" "${proxy[$t]}" >>"$results/$t"; done
+  for t in "${targets[@]}"; do
+    measure "${url[$t]}" "${proxy[$t]}" ${script[$t]:+-s "${script[$t]}"} >>"$results/$t"
+  done
 done
 
 printf 'challenge 5: wrk -t2 -c%s -d%s, %s rounds (median), from the back network,' \
   "$CONNECTIONS" "$DURATION" "$ROUNDS"
-printf ' GET /products/1, one replica\n%s\n' "$warmed"
+printf ' GET /products/1 (write: POST /products then GET it), one replica\n%s\n' "$warmed"
 printf '%-28s %7s %8s %8s %6s %10s %10s\n' target "req/s" "p50 ms" "p99 ms" errors \
   "proxy cpu" "upstream"
 printf '%-28s %7s %8s %8s %6s %10s %10s\n' "" "" "" "" "" "us/req" "cpu us/req"
@@ -162,7 +176,7 @@ for t in "${targets[@]}"; do
   errors=$(awk '{ s += $4 } END { print s + 0 }' "$results/$t")
   label=$(case $t in direct) echo "products-service (direct)";; nginx) echo "nginx 1.26 (proxy)";;
     gateway) echo "gateway";; limiter) echo "gateway, rate limiter";;
-    https) echo "gateway over HTTPS";; esac)
+    https) echo "gateway over HTTPS";; write) echo "gateway, write (POST, GET)";; esac)
   proxy_us=$(median 5 "$results/$t") upstream_us=$(median 6 "$results/$t")
   [ "$t" = direct ] && proxy_us=-
   printf '%-28s %7s %8s %8s %6s %10s %10s\n' "$label" "${rps[$t]}" "${p50[$t]}" "${p99[$t]}" \
@@ -196,6 +210,7 @@ for t in "${targets[@]}"; do
 done
 record challenge-5 "gateway/nginx" "req/s ratio (target >= 0.8)" "$rps_ratio" x
 record challenge-5 "gateway/nginx" "p99 ratio (target <= 1.5)" "$p99_ratio" x
-record challenge-5 "HTTPS/HTTP" "req/s ratio (gateway)" "$(ratio "${rps[https]}" "${rps[gateway]}")" x
+record challenge-5 "HTTPS/HTTP" "req/s ratio (gateway)" \
+  "$(ratio "${rps[https]}" "${rps[gateway]}")" x
 record challenge-5 "limiter/none" "req/s ratio (gateway)" \
   "$(ratio "${rps[limiter]}" "${rps[gateway]}")" x

@@ -14,6 +14,7 @@ setup() {
   remember PORT "$(free_port)"
   remember G "http://127.0.0.1:$PORT"
   remember TMP "$(mktemp -d)"
+  make -s -C "$ROOT" secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
   GATEWAY_PORT=$PORT compose up -d --wait
   remember GATEWAY_STARTED "$(started_at gateway)"
   local port2; port2=$(free_port "$PORT")
@@ -89,23 +90,27 @@ test_routes_reach_each_service() {
 
 test_only_the_gateway_is_published_and_the_services_unreachable() {
   # What `docker ps` publishes for each service of the project.
-  expect_eq "gateway 127.0.0.1:$PORT->8080/tcp|products-service |users-service " "$(docker ps \
-    --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
+  expect_eq "gateway 127.0.0.1:$PORT->8080/tcp|postgres |products-service |redis |users-service " \
+    "$(docker ps --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
     --format '{{.Label "com.docker.compose.service"}} {{.Ports}}' | sort | paste -sd'|')" \
     "published ports"
   expect_eq "8080/tcp -> 127.0.0.1:$PORT" "$(docker port "$(container gateway)")" \
     "the gateway's published port (loopback only)"
-  expect_eq "false true" "$(docker network inspect -f '{{.Internal}}' \
-    "${COMPOSE_PROJECT_NAME}_front" "${COMPOSE_PROJECT_NAME}_back" | paste -sd' ')" \
-    "front and back internal"
-  for service in users-service products-service; do
-    expect_eq "${COMPOSE_PROJECT_NAME}_back" "$(docker inspect -f \
-      '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}' \
-      "$(container "$service")" | xargs)" "networks of $service"
+  expect_eq "false true true true" "$(docker network inspect -f '{{.Internal}}' \
+    "${COMPOSE_PROJECT_NAME}_front" "${COMPOSE_PROJECT_NAME}_back" \
+    "${COMPOSE_PROJECT_NAME}_users-data" "${COMPOSE_PROJECT_NAME}_products-data" \
+    | paste -sd' ')" "front, back, users-data and products-data internal"
+  # Each service on back and on its own data network; the data on those alone.
+  for pair in users-service:back,users-data products-service:back,products-data \
+      postgres:products-data,users-data redis:products-data; do
+    expect_eq "$(tr , '\n' <<<"${pair#*:}" | sed "s/^/${COMPOSE_PROJECT_NAME}_/" | xargs)" \
+      "$(docker inspect -f '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}} {{end}}' \
+      "$(container "${pair%%:*}")" | xargs)" "networks of ${pair%%:*}"
   done
   # From front, where the published port leads, the services have no name and no route...
   local users_ip out
-  users_ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' \
+  users_ip=$(docker inspect -f \
+    "{{(index .NetworkSettings.Networks \"${COMPOSE_PROJECT_NAME}_back\").IPAddress}}" \
     "$(container users-service)")
   for url in http://users-service:8080/users/1 "http://$users_ip:8080/users/1"; do
     if out=$(on_network front "$url"); then fail "$url answered from front: $out"; fi
@@ -113,6 +118,13 @@ test_only_the_gateway_is_published_and_the_services_unreachable() {
   # ...while on back the same request works.
   expect_eq ada@example.org "$(on_network back http://users-service:8080/users/1 | jq -r .email)" \
     "users-service's answer on back"
+  # The data is out of reach from back, and Redis (products' cache) from users' data network.
+  for target in back:postgres:5432 back:redis:6379 users-data:redis:6379; do
+    if docker run --rm --network "${COMPOSE_PROJECT_NAME}_${target%%:*}" busybox:1.37 \
+        nc -z -w 2 "$(cut -d: -f2 <<<"$target")" "${target##*:}" >/dev/null 2>&1; then
+      fail "${target#*:} is reachable from ${target%%:*}"
+    fi
+  done
 }
 
 # on_network NETWORK URL: fetches URL from a throwaway busybox on the project's NETWORK.
@@ -592,4 +604,273 @@ test_malformed_routes_file_stops_the_gateway() {
     expect_eq "cannot start: routes file /etc/gateway/routes.conf line ${rest%%:*}:${rest#*:}" \
       "$(jq -r 'select(.level == "error") | .msg' <<<"$OUT")" "message for $file"
   done
+}
+
+# --- Each service's own data: PostgreSQL (one database and one role each) and Redis.
+
+# psql_as ROLE DATABASE SQL: psql as ROLE, with its password (the secret file), from a
+# throwaway postgres:17 on ROLE's data network (users-data, products-data), against the
+# postgres service; sets OUT (psql's answer, tuples only) and RC.
+psql_as() {
+  docker_run_bounded 30 --network "${COMPOSE_PROJECT_NAME}_$1-data" -e PGCONNECT_TIMEOUT=5 \
+    -e PGPASSWORD="$(cat "$ROOT/challenges/5/secrets/$1-db-password")" postgres:17 \
+    psql -h postgres -U "$1" -d "$2" -qtA -v ON_ERROR_STOP=1 -c "$3"
+}
+
+test_each_role_reaches_its_own_database_only() {
+  local role other
+  for role in users products; do
+    other=$([ "$role" = users ] && echo products || echo users)
+    psql_as "$role" "$role" "SELECT current_user || ' ' || current_database()"
+    expect_eq "0 $role $role" "$RC $OUT" "$role in its own database"
+    psql_as "$role" "$role" "SELECT count(*) > 0 FROM $role"
+    expect_eq "0 t" "$RC $OUT" "$role reading its own table"
+    # The other database refuses the connection itself, and so does the server's own.
+    for db in "$other" postgres; do
+      psql_as "$role" "$db" "SELECT 1"
+      expect_eq 2 "$RC" "psql's exit status for $role in database $db"
+      expect_match "permission denied for database \"$db\"" "$OUT" "$role connecting to $db"
+    done
+    # In its own database the other's table does not exist: no query reaches across.
+    for sql in "SELECT count(*) FROM $other" "INSERT INTO $other (name) VALUES ('x')" \
+        "DELETE FROM $other"; do
+      psql_as "$role" "$role" "$sql"
+      expect_eq 1 "$RC" "psql's exit status for $role: $sql"
+      expect_match "relation \"$other\" does not exist" "$OUT" "$role: $sql"
+    done
+  done
+}
+
+# read_n PATH N: N GETs of PATH through the gateway, one line each: the replica that answered,
+# the status, X-Cache, and the body without its request id (a problem's differs every time).
+read_n() {
+  local i
+  for i in $(seq "$2"); do
+    curl -sS -D "$TMP/h.$i" -o "$TMP/b.$i" "$G$1"
+    printf '%s %s %s %s\n' "$(saved_header_of "$TMP/h.$i" x-served-by)" \
+      "$(sed -n '1s/^HTTP[^ ]* \([0-9]*\).*/\1/p' "$TMP/h.$i")" \
+      "$(saved_header_of "$TMP/h.$i" x-cache)" "$(jq -c 'del(.request_id)' "$TMP/b.$i")"
+  done
+}
+saved_header_of() { tr -d '\r' <"$1" | awk -F': ' -v n="$2" 'tolower($1) == n { print $2 }'; }
+
+# alike PATH REPLICAS STATUS BODY: 30 reads of PATH through the gateway reach REPLICAS
+# replicas, and every answer is STATUS with BODY (jq -c, no request id).
+alike() {
+  local lines
+  lines=$(read_n "$1" 30)
+  expect_eq "$2" "$(awk '{ print $1 }' <<<"$lines" | sort -u | wc -l)" \
+    "replicas that answered $1" || return
+  expect_eq "$3 $4" "$(cut -d' ' -f2,4- <<<"$lines" | sort -u)" "every answer to $1"
+}
+
+# replicas_answer PATH N: the gateway spreads GETs of PATH over N replicas.
+replicas_answer() { [ "$(served_by "$1" $(( $2 * 3 )) | sort -u | wc -l)" = "$2" ]; }
+
+test_every_replica_answers_every_read_alike() {
+  GATEWAY_PORT=$PORT compose up -d --wait --scale products-service=3 --scale users-service=2 \
+    users-service products-service
+  wait_for 20 "the gateway to reach both users replicas" replicas_answer /users/1 2
+  wait_for 20 "the gateway to reach the three products replicas" replicas_answer /products/1 3
+  # A product created through one replica is what every replica answers, at once.
+  send_json POST /products '{"sku": "SHARED-01", "name": "Shared", "price_cents": 10,
+    "stock": 3}'
+  expect_eq 201 "$STATUS" "create"
+  local id row
+  id=$(json .id) row=$(jq -c . <<<"$BODY")
+  alike "/products/$id" 3 200 "$row"
+  # An update deletes the cached copy for all: the first read after it stores the new row in
+  # Redis, whichever replica it reaches, and every other read is a hit on it.
+  send_json PATCH "/products/$id" '{"stock": 2}'
+  expect_eq 200 "$STATUS" "update"
+  expect_eq "HIT 29 MISS 1" "$(read_n "/products/$id" 30 | awk '{ print $3 }' | sort \
+    | uniq -c | awk '{ print $2, $1 }' | paste -sd' ')" "X-Cache of 30 reads after the update"
+  alike "/products/$id" 3 200 "$(jq -c '.stock = 2' <<<"$row")"
+  alike "/products?limit=100" 3 200 \
+    "$(curl -sS -H 'Cache-Control: no-cache' "$G/products?limit=100" | jq -c .)"
+  http DELETE "$G/products/$id"
+  expect_eq 204 "$STATUS" "delete"
+  http GET "$G/products/$id"
+  expect_problem 404
+  alike "/products/$id" 3 404 "$(jq -c 'del(.request_id)' <<<"$BODY")"
+  # The same for users, which read PostgreSQL every time.
+  send_json POST /users '{"name": "Shared User", "email": "shared@example.org"}'
+  expect_eq 201 "$STATUS" "create a user"
+  id=$(json .id)
+  send_json PUT "/users/$id" '{"name": "Shared Again", "email": "shared@example.org"}'
+  alike "/users/$id" 2 200 "$(jq -c . <<<"$BODY")"
+  http DELETE "$G/users/$id"
+  expect_eq 204 "$STATUS" "delete a user"
+  http GET "$G/users/$id"
+  expect_problem 404
+  alike "/users/$id" 2 404 "$(jq -c 'del(.request_id)' <<<"$BODY")"
+}
+
+# rows: what both services hold, read from PostgreSQL through the gateway (products with
+# no-cache): each list's total and items. Fails on any answer but a 200.
+rows() {
+  curl -sS --fail-with-body "$G/users?limit=100" | jq -c '[.total, .items]' \
+    && curl -sS --fail-with-body -H 'Cache-Control: no-cache' "$G/products?limit=100" \
+      | jq -c '[.total, .items]'
+}
+# serving: both services answer through the gateway, products from PostgreSQL, six times in
+# a row each: the gateway takes the replicas in turn, and each one finds its database again by
+# itself (a probe every 2 s at most), so one answer would speak for one replica only.
+serving() {
+  local _
+  for _ in 1 2 3 4 5 6; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$G/users/1")" = 200 ] \
+      && [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Cache-Control: no-cache' \
+        "$G/products/1")" = 200 ] || return 1
+  done
+}
+# totals: "USERS PRODUCTS", the row counts of both lists.
+totals() { rows | jq -r '.[0]' | paste -sd' '; }
+
+test_rows_survive_a_kill_of_every_service_and_a_postgres_restart() {
+  send_json POST /users '{"name": "Survivor", "email": "survivor@example.org"}'
+  expect_eq 201 "$STATUS" "a user written before the kills"
+  send_json POST /products '{"sku": "SURVIVOR-01", "name": "Survivor", "price_cents": 1,
+    "stock": 1}'
+  expect_eq 201 "$STATUS" "a product written before the kills"
+  local before service started
+  before=$(rows)
+  echo "report: rows before: $(totals) (users, products)"
+  for service in users-service products-service gateway postgres redis; do
+    # SIGKILL: no shutdown at all. Docker restarts no container after `docker kill` (it counts
+    # as a manual stop), so they are started again by hand.
+    docker kill -s KILL $(compose ps -q "$service") >/dev/null
+    started=$(now_ms)
+    docker start $(compose ps -aq "$service") >/dev/null
+    wait_for 60 "both services serving after a kill of $service" serving
+    echo "report: served again $(( $(now_ms) - started )) ms after $service was killed"
+    expect_eq "$before" "$(rows)" "rows after a kill of $service"
+  done
+  compose restart postgres
+  wait_for 60 "both services serving after a restart of PostgreSQL" serving
+  expect_eq "$before" "$(rows)" "rows after a restart of PostgreSQL"
+}
+
+# A read that PostgreSQL must answer, the same with a write, and one Redis may answer.
+UNCACHED=(/products/3 -H 'Cache-Control: no-cache')
+# timed METHOD PATH [CURL_ARGS...]: `http` through the gateway; MS is how long it took, by
+# curl's clock.
+timed() {
+  http "$1" "$G$2" -w '%{http_code} %{time_total}' "${@:3}"
+  MS=$(awk -v t="${STATUS#* }" 'BEGIN { printf "%d", t * 1000 }')
+  STATUS=${STATUS%% *}
+}
+# java_starts: the start time of every Java container of the project (a restart changes it).
+java_starts() {
+  docker inspect -f '{{.Name}} {{.State.StartedAt}}' \
+    $(compose ps -q gateway users-service products-service) | sort
+}
+# cached_reads_warm: product 2 and the overview's page of products are in Redis.
+cached_reads_warm() {
+  local path
+  for path in /products/2 '/products?limit=5'; do
+    http GET "$G$path"
+    http GET "$G$path"
+    expect_eq "200 HIT" "$STATUS $(header x-cache)" "a second read of $path" || return
+  done
+}
+
+# without_postgres HOW: with PostgreSQL stopped or paused (HOW), cached products are served,
+# the overview is partial, and every read that needs PostgreSQL and every write is a 503
+# problem naming it within a second; once it is back, everything answers again, nothing
+# restarted.
+without_postgres() {
+  local starts ended
+  starts=$(java_starts)
+  cached_reads_warm
+  case $1 in stopped) compose stop postgres ;; paused) freeze "$(container postgres)" ;; esac
+  timed GET /products/2
+  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product"
+  # Before any write is tried: a write cut off by the deadline may still commit, so when it
+  # ends its service forgets the cached pages it may have changed (the overview's among them).
+  http GET "$G/api/overview"
+  expect_eq "200 true users 5" \
+    "$STATUS $(json '"\(.partial) \(.missing[0].part) \(.products.items | length)"')" \
+    "overview: users missing, products from the cache"
+  for attempt in 1 2 3; do
+    for request in uncached write user; do
+      case $request in
+        uncached) timed GET "${UNCACHED[@]}" ;;
+        write) timed POST /products -H 'Content-Type: application/json' \
+          --data '{"sku": "NEVER-01", "name": "Never", "price_cents": 1, "stock": 1}' ;;
+        user) timed GET /users/1 ;;
+      esac
+      expect_problem 503
+      expect_match '^PostgreSQL is unavailable' "$(json .detail)" "detail of the $request"
+      expect_le 1000 "$MS" "ms for the $request, attempt $attempt"
+    done
+  done
+  case $1 in stopped) compose start postgres ;; paused) docker unpause "$(container postgres)" ;; esac
+  ended=$(now_ms)
+  wait_for 30 "both services serving again" serving
+  echo "report: PostgreSQL $1: served again $(( $(now_ms) - ended )) ms after it was back"
+  send_json POST /users '{"name": "After", "email": "after-'"$1"'@example.org"}'
+  expect_eq 201 "$STATUS" "a write after PostgreSQL was back"
+  expect_eq "$starts" "$(java_starts)" "start times of the Java services (none restarted)"
+}
+
+test_postgres_stopped_cached_reads_stay_the_rest_is_503_within_a_second() {
+  trap 'compose start postgres >/dev/null 2>&1' EXIT
+  without_postgres stopped
+}
+
+test_postgres_paused_cached_reads_stay_the_rest_is_503_within_a_second() {
+  trap 'docker unpause "$(container postgres)" >/dev/null 2>&1' EXIT
+  without_postgres paused
+}
+
+# without_redis HOW: with Redis stopped or paused, reads come from PostgreSQL (BYPASS) and
+# writes still work; once it is back, every replica answers the written row, none a stale one.
+without_redis() {
+  local row
+  wait_for 20 "every products replica ready" products_ready 3
+  cached_reads_warm
+  case $1 in stopped) compose stop redis ;; paused) freeze "$(container redis)" ;; esac
+  for attempt in 1 2 3; do
+    timed GET /products/2
+    expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "read $attempt"
+    expect_le 1000 "$MS" "ms for read $attempt"
+  done
+  send_json PATCH /products/2 '{"stock": 77}'
+  expect_eq "200 77" "$STATUS $(json .stock)" "a write while Redis is $1"
+  row=$(jq -c . <<<"$BODY")
+  case $1 in stopped) compose start redis ;; paused) docker unpause "$(container redis)" ;; esac
+  # Every replica ready again: each one that saw Redis fail (the writer among them) has
+  # emptied the cache before using it again (README, "One truth for every replica").
+  wait_for 20 "every products replica using Redis again" products_ready 3
+  alike /products/2 3 200 "$row"
+}
+# products_ready N: the gateway's /health finds N products replicas, all ready.
+products_ready() {
+  curl -sf "$G/health" | jq -en --argjson n "$1" 'input | .upstreams["products-service"].replicas
+    | length == $n and all(.state == "ready")' >/dev/null
+}
+
+test_redis_stopped_reads_bypass_writes_work_and_nothing_stale_returns() {
+  trap 'compose start redis >/dev/null 2>&1' EXIT
+  without_redis stopped
+}
+
+test_redis_paused_reads_bypass_writes_work_and_nothing_stale_returns() {
+  trap 'docker unpause "$(container redis)" >/dev/null 2>&1' EXIT
+  without_redis paused
+}
+
+test_down_and_up_keep_the_rows_in_the_volume() {
+  local before
+  before=$(rows)
+  # The second gateway holds the project's networks: `down` could not remove them.
+  docker rm -f "$GATEWAY_2" >/dev/null
+  compose down
+  expect_eq "${COMPOSE_PROJECT_NAME}_pg-data" \
+    "$(docker volume ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")" \
+    "volumes after down"
+  GATEWAY_PORT=$PORT compose up -d --wait
+  wait_for 60 "both services serving" serving
+  expect_eq "$before" "$(rows)" "rows after down and up"
 }

@@ -1,5 +1,6 @@
 # The commands a user types, as the READMEs show them: `make run-N` and `make down-N` for each
-# challenge, and challenge 2's check-2, psql-2 and reset-2, on their real ports and under their
+# challenge, challenge 2's check-2, psql-2 and reset-2, and challenge 5's rows through down-5,
+# run-5 and reset-5, on their real ports and under their
 # real compose project names (challenge-N). A challenge whose port is taken, or that already
 # has containers or volumes here (someone's: never touched), is skipped, saying which.
 
@@ -147,7 +148,7 @@ test_4_run_answers_on_8084_and_down_removes_it() {
   down_leaves 4 ""
 }
 
-test_5_run_answers_https_on_8443_and_down_removes_it() {
+test_5_run_answers_https_on_8443_and_down_keeps_its_volume() {
   usable 5
   run_shows_try 5
   http GET https://localhost:8443/users/1 --cacert "$ROOT/challenges/5/secrets/gateway.crt"
@@ -155,7 +156,35 @@ test_5_run_answers_https_on_8443_and_down_removes_it() {
   http GET http://127.0.0.1:8085/users/1
   expect_eq "308 https://127.0.0.1:8443/users/1" "$STATUS $(header location)" \
     "GET /users/1 on the plain port 8085"
-  down_leaves 5 ""
+  down_leaves 5 challenge-5_pg-data
+}
+
+# users_5: how many users challenge 5 holds (the list's total), through its HTTPS port.
+users_5() {
+  curl -sS --fail-with-body --cacert "$ROOT/challenges/5/secrets/gateway.crt" \
+    https://localhost:8443/users?limit=1 | jq -r .total
+}
+
+test_5_rows_survive_down_and_run_and_reset_deletes_them() {
+  started_here 5
+  run_shows_try 5
+  local seeded
+  seeded=$(users_5)
+  http POST https://localhost:8443/users --cacert "$ROOT/challenges/5/secrets/gateway.crt" \
+    -H 'Content-Type: application/json' --data '{"name": "Kept", "email": "kept@example.org"}'
+  expect_eq 201 "$STATUS" "a user written through make run-5's gateway"
+  expect_eq $((seeded + 1)) "$(users_5)" "users after the write"
+  down_leaves 5 challenge-5_pg-data
+  run_shows_try 5
+  expect_eq $((seeded + 1)) "$(users_5)" "users after down-5 and run-5"
+  mk reset-5
+  expect_eq 0 "$RC" "exit status of make reset-5" || { echo "$OUT"; return 1; }
+  expect_match "reset-5: the data volume is gone" "$OUT" "what reset-5 says"
+  expect_eq "" "$(project_objects 5)" "containers, networks and volumes after reset-5"
+  run_shows_try 5
+  expect_eq "$seeded" "$(users_5)" "users after reset-5 and run-5: the seed rows only"
+  down_leaves 5 challenge-5_pg-data
+  docker volume rm challenge-5_pg-data >/dev/null
 }
 
 test_5_run_with_tls_off_answers_plain_http_on_8085() {
@@ -167,7 +196,8 @@ test_5_run_with_tls_off_answers_plain_http_on_8085() {
   http GET http://127.0.0.1:8085/users/1
   expect_eq "200 ada@example.org" "$STATUS $(json .email)" "GET /users/1 on http://127.0.0.1:8085"
   if (exec 3<>/dev/tcp/127.0.0.1/8443) 2>/dev/null; then fail "8443 open with TLS_5=off"; fi
-  down_leaves 5 ""
+  down_leaves 5 challenge-5_pg-data
+  docker volume rm challenge-5_pg-data >/dev/null
 }
 
 test_5_observe_scrapes_the_gateway_on_https_and_down_keeps_its_data() {
@@ -187,6 +217,6 @@ test_5_observe_scrapes_the_gateway_on_https_and_down_keeps_its_data() {
     | jq -ren 'input | $targets' | grep -qxF '$want'" || true
   expect_eq "$want" "$(curl -sf http://127.0.0.1:9095/api/v1/targets | jq -ren "input | $targets")" \
     "Prometheus's targets"
-  down_leaves 5 challenge-5_prometheus-data
-  docker volume rm challenge-5_prometheus-data >/dev/null
+  down_leaves 5 "challenge-5_pg-data challenge-5_prometheus-data"
+  docker volume rm challenge-5_pg-data challenge-5_prometheus-data >/dev/null
 }

@@ -113,3 +113,30 @@ test_every_line_range_the_docs_link_to_is_in_its_file() {
   expect_ge 30 "$checked" "line ranges linked from the docs"
   expect_eq "" "$(printf '%s\n' "${bad[@]}" | sed '/^$/d')" "line ranges outside their files"
 }
+
+# A fence that does not stand on a line of its own (a closing ``` with prose after it) or one
+# left open turns the rest of a page into code: its pictures and commands stop rendering.
+test_every_code_fence_stands_alone_and_is_closed() {
+  local page bad=() fences=0 n
+  for page in $(docs); do
+    n=$(grep -cE '^ *```' "$ROOT/$page" || true)
+    fences=$((fences + n))
+    [ $((n % 2)) = 0 ] || bad+=("$page: $n fences, one left open")
+    while IFS= read -r line; do bad+=("$page:$line"); done \
+      < <(grep -nE '^ *```[a-z]*[^a-z]' "$ROOT/$page" || true)
+  done
+  echo "report: $fences fences in $(docs | wc -l) pages"
+  expect_ge 100 "$fences" "code fences in the docs"
+  expect_eq "" "$(printf '%s\n' "${bad[@]}" | sed '/^$/d')" "fences with text after them or left open"
+}
+
+# The root README shows lines of a whole run and its summary: every count in them is the count
+# of tests there are, so a sample from an older suite shows here.
+test_the_readmes_sample_run_counts_every_test() {
+  local total shown
+  total=$(cat "$ROOT"/tests/*/suite.sh | grep -cE '^test_[a-zA-Z0-9_]+\(\)')
+  shown=$(sed -n '/^## Tests$/,/^## /p' "$ROOT/README.md" \
+    | sed -nE 's|.*/([0-9]+)\]\.\.\..*|\1|p; s|^([0-9]+) passed, 0 failed$|\1|p' | sort -u)
+  echo "report: $total tests in tests/*/suite.sh"
+  expect_eq "$total" "$shown" "the counts in README.md's sample run"
+}

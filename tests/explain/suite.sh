@@ -9,9 +9,9 @@ SECTIONS="images networks ports volumes processes health"
 CHALLENGES="1 2 3 4 5"
 # What each challenge runs: containers (challenge 1: a server and two clients), networks,
 # Java services, and (network, service) and (network, container) pairs.
-declare -A CONTAINERS=([1]=3 [2]=1 [3]=3 [4]=2 [5]=3)
-declare -A NETWORKS=([1]=1 [2]=1 [3]=2 [4]=2 [5]=2)
-JVMS=7 SERVICES_ON_NETWORKS=14 CONTAINERS_ON_NETWORKS=15
+declare -A CONTAINERS=([1]=3 [2]=1 [3]=3 [4]=2 [5]=5)
+declare -A NETWORKS=([1]=1 [2]=1 [3]=2 [4]=2 [5]=4)
+JVMS=7 SERVICES_ON_NETWORKS=19 CONTAINERS_ON_NETWORKS=20
 
 # stack N ARGS...: docker compose on challenge N, in this suite's project for it.
 stack() { docker compose -f "$ROOT/challenges/$1/compose.yaml" -p "test-explain$1-$$" "${@:2}"; }
@@ -37,6 +37,7 @@ images_built() {
 setup() {
   remember TMP "$(mktemp -d)"
   make -s -C "$ROOT" challenges/2/secrets/db-password   # the rule run-2 depends on
+  make -s -C "$ROOT" secrets-5 >/dev/null               # the passwords run-5 makes
   (umask 022; head -c 24 /dev/urandom | base64 | tr '+/' '-_' >"$TMP/db-password")
   expect_eq "$CHALLENGES" "$(ls "$ROOT/challenges" | sort -n | paste -sd' ')" "the challenges"
   for n in $CHALLENGES; do
@@ -201,6 +202,18 @@ test_volume_is_the_projects_own() {
   expect_eq "db-1 at /var/lib/postgresql/data (read-write)" \
     "$(sed -n 's/^ *mounted by  *//p' <<<"$volumes")" "mounted by"
   expect_match '^[0-9.]+[kMG]?B$' "$(sed -n 's/^ *size  *//p' <<<"$volumes")" "size"
+  # Challenge 5's one volume holds both services' databases (one PostgreSQL server).
+  volumes=$(section 5 volumes)
+  name="$(project_of 5)_pg-data"
+  expect_eq "  $name   named volume of compose project $(project_of 5)" \
+    "$(grep "^  $name " <<<"$volumes")" "volume title of challenge 5"
+  expect_eq "postgres-1 at /var/lib/postgresql/data (read-write)" \
+    "$(sed -n 's/^ *mounted by  *//p' <<<"$volumes")" "mounted by, challenge 5"
+  # Both databases' networks, internal: users-data (PostgreSQL) and products-data (and Redis).
+  for net in users-data products-data; do
+    expect_match "^$(project_of 5)_$net .*internal: yes" \
+      "$(network_block 5 "$(project_of 5)_$net" | head -1)" "title of challenge 5's $net"
+  done
   # Challenge 1 keeps nothing.
   expect_match '^  none: ' "$(section 1 volumes | head -1)" "volumes of challenge 1"
 }

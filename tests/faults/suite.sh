@@ -1,6 +1,7 @@
-# Faults for challenges 3, 4 and 5: each dependency in turn is killed (docker kill), paused
-# (docker pause) and cut off (docker network disconnect from the network its caller reaches it
-# on, then connected again with the same aliases). While a fault lasts the caller must answer
+# Faults for challenges 3, 4 and 5: each dependency in turn (in challenge 5, each service and
+# PostgreSQL and Redis) is killed (docker kill), paused (docker pause) and cut off (docker
+# network disconnect from the network its caller reaches it on, then connected again with the
+# same aliases). While a fault lasts the caller must answer
 # every request within a stated bound: a 5xx problem whose detail names the dependency, or for
 # challenge 3 its documented degraded answer (hits without PostgreSQL, reads from PostgreSQL
 # without Redis). Once the fault ends the caller must recover by itself: nothing restarted,
@@ -19,9 +20,16 @@ STACKS_NAME=faults STACKS="3 4 5"
 # for a busy machine. The catalog answers within 1 s (700 ms query deadline, 250 ms Redis
 # timeout); B within A's 1.5 s request timeout; the gateway within its routes' 2 s timeout.
 LIMIT_3=2 LIMIT_4=2.5 LIMIT_5=3
-# The caller of each challenge, and the network on which it reaches its dependencies.
+# The caller of each challenge, and the network on which it reaches its dependencies; in
+# challenge 5, products-service reaches its database and cache on a network of their own.
 CALLER_3=catalog CALLER_4=service-b CALLER_5=gateway
 NETWORK_3=data NETWORK_4=users-net NETWORK_5=back
+NETWORK_5_postgres=products-data NETWORK_5_redis=products-data
+# network_of N SERVICE: the network of challenge N that SERVICE is cut off from.
+network_of() {
+  local own="NETWORK_$1_${2//-/_}"
+  echo "$(stack_name "$1")_${!own:-$(var NETWORK "$1")}"
+}
 
 setup() {
   local n
@@ -71,39 +79,54 @@ explained() {
 }
 
 # load N PATH OUT [CURL_ARGS...]: GETs PATH every 0.2 s until $TMP/stop exists (150 at most,
-# about 40 s), one line per request: status (000: no answer), seconds, content type, X-Cache,
+# about 30 s), one line per request: status (000: no answer), seconds, content type, X-Cache,
 # when it was sent (at=, ms since the epoch), detail. Runs in the background while a fault
-# comes and goes.
+# comes and goes. Two requests may be under way at once: a fault that holds one for its whole
+# timeout does not hold back the next, and a paused service does not find a pile of them
+# waiting when it thaws.
 load() {
-  local n=$1 path=$2 out=$3 i detail at; shift 3
+  local n=$1 path=$2 out=$3 i; shift 3
+  mkdir "$out.d"
   for i in $(seq 150); do
     [ -e "$TMP/stop" ] && break
-    at=$(now_ms)
-    curl -s -o "$out.body" -w '%{http_code} %{time_total} t=%{content_type} x=%header{x-cache}' \
-      --max-time 10 "$@" "$(url "$n")$path" >>"$out" || true # 000: counted as lost
-    detail=$(jq -r '.detail // empty' "$out.body" 2>/dev/null | tr '\n' ' ' || true)
-    echo " at=$at $detail" >>"$out"
-    rm -f "$out.body"
+    while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+    load_request "$out.d/$i" "$(url "$n")$path" "$@" &
     sleep 0.2
   done
+  wait
+  cat "$out.d"/* >"$out"
+  rm -rf "$out.d"
+}
+# load_request OUT URL [CURL_ARGS...]: one request of the load, its line (see load) in OUT.
+load_request() {
+  local out=$1 url=$2 at detail; shift 2
+  at=$(now_ms)
+  curl -s -o "$out.body" -w '%{http_code} %{time_total} t=%{content_type} x=%header{x-cache}' \
+    --max-time 10 "$@" "$url" >"$out" || true # 000: counted as lost
+  detail=$(jq -r '.detail // empty' "$out.body" 2>/dev/null | tr '\n' ' ' || true)
+  echo " at=$at $detail" >>"$out"
+  rm -f "$out.body"
 }
 
 # The fewest requests of the load that must be under way while a fault lasts (2 s at least,
-# and as long as its checks take): one every 0.2 s, each answered within the limit (2 to 3 s).
+# and as long as its checks take): one every 0.2 s, two at a time, each answered within the
+# limit (2 to 3 s).
 MIN_DURING=2
 # How each fault must show in the load: Redis gone, as reads that bypass the cache; any other
 # dependency, as explained 5xx answers.
 SHOWS_3_postgres=5xx SHOWS_3_redis=bypass SHOWS_4_service_a=5xx
-SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx
+SHOWS_5_users_service=5xx SHOWS_5_products_service=5xx SHOWS_5_postgres=5xx
+SHOWS_5_redis=bypass
 
 # awk: sets `at` to a load line's at= field (when it was sent, in ms), or "" if it has none yet.
 FIND_AT='at = ""; for (i = 1; i <= NF; i++) if ($i ~ /^at=[0-9]+$/) { at = substr($i, 4); break }'
 
-# met_at_least COUNT OUT FROM: COUNT requests of OUT were answered after FROM (ms): each was
-# under way at some time since then (the fault lasts until now).
+# met_at_least COUNT OUT FROM: COUNT requests of the load writing OUT were answered after FROM
+# (ms): each was under way at some time since then (the fault lasts until now). The load is
+# still running: its answers so far are in OUT.d, one file each.
 met_at_least() {
-  [ "$(awk -v from="$3" "{ $FIND_AT }"'
-    at != "" && at + $2 * 1000 >= from { n++ } END { print n + 0 }' "$2" 2>/dev/null)" -ge "$1" ]
+  [ "$(cat "$2.d"/* 2>/dev/null | awk -v from="$3" "{ $FIND_AT }"'
+    at != "" && at + $2 * 1000 >= from { n++ } END { print n + 0 }')" -ge "$1" ]
 }
 
 # judge_load N OUT DEPENDENCY FROM TO SHOWS: every request of OUT got an answer within the
@@ -152,7 +175,7 @@ inject() {
     kill) docker kill "$c" >/dev/null ;;
     pause) freeze "$c" ;;
     cut)
-      local network; network="$(stack_name "$2")_$(var NETWORK "$2")"
+      local network; network=$(network_of "$2" "$3")
       docker inspect -f "{{range (index .NetworkSettings.Networks \"$network\").Aliases}}{{.}} \
 {{end}}" "$c" >"$TMP/aliases"
       docker network disconnect "$network" "$c" ;;
@@ -170,7 +193,7 @@ end_fault() {
       fi ;;
     pause) docker unpause "$c" >/dev/null ;;
     cut)
-      local network alias args=(); network="$(stack_name "$2")_$(var NETWORK "$2")"
+      local network alias args=(); network=$(network_of "$2" "$3")
       for alias in $(cat "$TMP/aliases"); do args+=(--alias "$alias"); done
       docker network connect "${args[@]}" "$network" "$c"
       expect_eq "$(cat "$TMP/aliases")" "$(docker inspect -f "{{range (index \
@@ -179,23 +202,23 @@ end_fault() {
 }
 
 # fault KIND N SERVICE PATTERN LOAD_PATH [CURL_ARGS...]: the whole drill. Load on LOAD_PATH
-# starts, the fault is injected, `during_N_SERVICE` checks the answers, the fault ends,
+# starts, the fault is injected, `during_N_SERVICE PATTERN KIND` checks the answers, the fault ends,
 # `recovered_N_SERVICE` is awaited (timed), and then: the load's answers, the caller's start
 # time and restart count, and the data.
 fault() {
   local kind=$1 n=$2 service=$3 pattern=$4 path=$5 start injected ended data; shift 5
   local out=$TMP/load-$n-$service-$kind check=${service//-/_}
-  rm -f "$TMP/stop" "$out"
+  rm -rf "$TMP/stop" "$out" "$out.d"
   load "$n" "$path" "$out" "$@" &
   local loader=$!
-  trap 'touch "$TMP/stop"; end_fault '"$kind $n $service"' >/dev/null 2>&1 || true' EXIT
+  trap "abandon $kind $n $service $loader" EXIT
   sleep 0.3 # a request or two before the fault
   # The fault starts and ends somewhere within these docker commands: its time is taken
   # from before the first to after the last.
   injected=$(now_ms)
   inject "$kind" "$n" "$service"
   start=$(now_ms)
-  "during_${n}_$check" "$pattern"
+  "during_${n}_$check" "$pattern" "$kind"
   # The fault lasts 2 s at least, so that the load meets it (its checks may take less), and
   # until MIN_DURING requests of the load met it: on a busy machine the load is sparser.
   sleep "$(awk -v ms=$(( $(now_ms) - start )) 'BEGIN { print ms < 2000 ? (2000 - ms) / 1000 : 0 }')"
@@ -218,12 +241,24 @@ fault() {
   expect_eq "$(var DATA "$n")" "$data" "data of challenge $n"
 }
 
+# abandon KIND N SERVICE LOADER: a drill that failed half-way still ends its fault, stops its
+# load and waits (bounded) for the recovery, so that the next test does not meet the fault.
+abandon() {
+  local check=${3//-/_}
+  touch "$TMP/stop"
+  end_fault "$1" "$2" "$3" >/dev/null 2>&1 || true
+  wait_for "$(var RECOVERY "${2}_$check")" "challenge $2 to recover from $3 $1" \
+    "recovered_${2}_$check" || true
+  wait "$4" || true
+}
+
 # How long recovery may take once a fault ends. PostgreSQL killed replays its log at start,
 # and the catalog probes a dead dependency every 2 s at most; B's breaker, once open, waits
 # 5 s before its trial call; a restarted Java service starts in a second or two (3-5 on a busy
 # machine), and the gateway and B look names up again every 2 s.
 RECOVERY_3_postgres=30 RECOVERY_3_redis=15 RECOVERY_4_service_a=20
-RECOVERY_5_users_service=20 RECOVERY_5_products_service=20
+RECOVERY_5_users_service=20 RECOVERY_5_products_service=20 RECOVERY_5_postgres=30
+RECOVERY_5_redis=15
 
 # Challenge 3, PostgreSQL gone: cached products are still served, a read that needs PostgreSQL
 # is a 503 that names it, and /ready says which dependency is down.
@@ -245,21 +280,16 @@ recovered_3_postgres() {
     "$(url 3)/products/2")" = 200 ] && [ "$(curl -s -o /dev/null -w '%{http_code}' \
     "$(url 3)/ready")" = 200 ]
 }
-# Warms product 1 into the cache (two reads: a miss, then a hit) before a PostgreSQL fault.
-cached_product_1() { ask 3 /products/1; ask 3 /products/1; expect_eq HIT "$(header x-cache)"; }
+# postgres_fault KIND N: warms challenge N's product 1 into Redis (two reads: a miss, then a
+# hit), then the fault, under a load of product reads that need PostgreSQL.
+postgres_fault() {
+  ask "$2" /products/1; ask "$2" /products/1; expect_eq HIT "$(header x-cache)"
+  fault "$1" "$2" postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
+}
 
-test_3_postgres_killed() {
-  cached_product_1
-  fault kill 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
-test_3_postgres_paused() {
-  cached_product_1
-  fault pause 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
-test_3_postgres_cut_off() {
-  cached_product_1
-  fault cut 3 postgres PostgreSQL /products/2 -H 'Cache-Control: no-cache'
-}
+test_3_postgres_killed() { postgres_fault kill 3; }
+test_3_postgres_paused() { postgres_fault pause 3; }
+test_3_postgres_cut_off() { postgres_fault cut 3; }
 
 # Challenge 3, Redis gone: every read is answered from PostgreSQL (X-Cache: BYPASS), not
 # slower than Redis' 250 ms timeout, and /ready says Redis is down.
@@ -330,6 +360,69 @@ test_5_users_service_cut_off() { fault cut 5 users-service users-service /users/
 test_5_products_service_killed() { fault kill 5 products-service products-service /products/1; }
 test_5_products_service_paused() { fault pause 5 products-service products-service /products/1; }
 test_5_products_service_cut_off() { fault cut 5 products-service products-service /products/1; }
+
+# Challenge 5, PostgreSQL gone: cached products still come through the gateway, a product
+# read that needs PostgreSQL is a 503 problem naming it within a second, and products-service
+# is not ready. The overview's products come from Redis: killed or paused, PostgreSQL is gone
+# for users-service too, so the overview is partial, without its users; cut off, it is gone
+# only from products-service's network (products-data), so users-service still answers and
+# the overview is whole.
+during_5_postgres() {
+  ask 5 /products/1
+  expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product" || return
+  within_limit 5 "a cached product" || return
+  for _ in 1 2 3; do
+    ask 5 /products/2 -H 'Cache-Control: no-cache'
+    explained 5 "$1" || return
+    expect_le 1000 "$MS" "ms for a product read that needs PostgreSQL" || return
+  done
+  ask 5 /api/overview
+  if [ "$2" = cut ]; then
+    expect_eq "200 false" "$STATUS $(json .partial)" "the overview, whole" || return
+  else
+    expect_eq "200 true users" "$STATUS $(json '"\(.partial) \(.missing[0].part)"')" \
+      "the overview, partial" || return
+  fi
+  if products_ready; then failed "products-service ready without PostgreSQL"; fi
+}
+# Both services use PostgreSQL, and each finds it again on its own probe.
+recovered_5_postgres() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Cache-Control: no-cache' \
+    "$(url 5)/products/2")" = 200 ] && products_ready \
+    && [ "$(curl -s -o /dev/null -w '%{http_code}' "$(url 5)/users/2")" = 200 ]
+}
+# products_ready: products-service's /ready answers 200, asked from inside its container (it
+# is not published) as its healthcheck asks /health.
+products_ready() {
+  stack 5 exec -T products-service java @/app/jvm/healthcheck.options \
+    @/app/jvm/service-run.options -cp /app/service.jar kit.HealthCheck /ready >/dev/null 2>&1
+}
+# The overview's page of products, in Redis: without it, a PostgreSQL that both services lose
+# leaves the overview with no part at all (a 502, as documented), not a partial one.
+overview_products_cached() { ask 5 '/products?limit=5'; ask 5 '/products?limit=5'; }
+
+test_5_postgres_killed() { overview_products_cached; postgres_fault kill 5; }
+test_5_postgres_paused() { overview_products_cached; postgres_fault pause 5; }
+test_5_postgres_cut_off() { overview_products_cached; postgres_fault cut 5; }
+
+# Challenge 5, Redis gone: every product read is answered from PostgreSQL (X-Cache: BYPASS)
+# within a second, through the gateway, and products-service is not ready.
+during_5_redis() {
+  for _ in 1 2 3; do
+    ask 5 /products/3
+    expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "a read" || return
+    expect_le 1000 "$MS" "ms for a read without Redis" || return
+  done
+  if products_ready; then failed "products-service ready without Redis"; fi
+}
+recovered_5_redis() {
+  [[ $(curl -s -o /dev/null -w '%header{x-cache}' "$(url 5)/products/3") =~ ^(HIT|MISS)$ ]] \
+    && products_ready
+}
+
+test_5_redis_killed() { fault kill 5 redis Redis /products/3; }
+test_5_redis_paused() { fault pause 5 redis Redis /products/3; }
+test_5_redis_cut_off() { fault cut 5 redis Redis /products/3; }
 
 # After every fault, `docker compose down` (down_within_3s: tests/stacks.sh).
 test_3_down_finishes_within_3s_after_the_faults() { down_within_3s 3; }

@@ -9,7 +9,7 @@ setup() {
 
 teardown() {
   local n
-  for n in 1 2 3 4; do lab "$n" "lab-$n-down"; done
+  for n in 1 2 3 4 5; do lab "$n" "lab-$n-down"; done
   rm -rf "$(dirname "$SECRET_3")"
 }
 
@@ -118,4 +118,30 @@ test_4_solution_b_answers() {
   expect_eq "healthy|HTTP/1.1 200" "$(health | tr -d '\n')" "A's health and its last check"
   http GET "$(lab_url 4 service-b)/profiles/1"
   expect_eq "200 Ada Lovelace active since 2021-03-14" "$STATUS $(json .summary)" "B's answer"
+}
+
+networks_of() { docker inspect -f '{{range $net, $_ := .NetworkSettings.Networks}}{{$net}} {{end}}' \
+  "test-lab-5-$TEST_RUN_ID-$1-1" | sed "s/test-lab-5-${TEST_RUN_ID}_//g; s/ $//"; }
+
+test_5_wrong_network_users_are_502_while_every_container_is_healthy() {
+  lab_ok 5 lab-5
+  expect_match '"detail":"route /users: no replica of users-service is reachable \(the name does not resolve\)"' \
+    "$OUT" "what make lab-5 showed"
+  local c
+  for c in gateway users-service products-service postgres redis; do
+    expect_eq healthy "$(docker inspect -f '{{.State.Health.Status}}' "test-lab-5-$TEST_RUN_ID-$c-1")" \
+      "health of $c"
+  done
+  expect_eq "users-data" "$(networks_of users-service)" "users-service's networks"
+  http GET "$(lab_url 5 gateway)/users/1"
+  expect_eq "502 /problems/no-replica" "$STATUS $(json .type)" "a user through the gateway"
+  http GET "$(lab_url 5 gateway)/products/1"
+  expect_eq "200 PEN-BLUE-01" "$STATUS $(json .sku)" "a product through the gateway"
+}
+
+test_5_solution_users_answer() {
+  lab_ok 5 lab-5-solution
+  expect_eq "back users-data" "$(networks_of users-service)" "users-service's networks"
+  http GET "$(lab_url 5 gateway)/users/1"
+  expect_eq "200 Ada Lovelace" "$STATUS $(json .name)" "a user through the gateway"
 }

@@ -24,6 +24,7 @@ cleanup() {
   compose down -v --remove-orphans >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+make -s secrets-5 >/dev/null   # the database passwords, as make run-5 makes them
 
 # client: the legitimate client's "REQ_PER_S P50_MS P99_MS ERRORS" over DURATION seconds.
 client() {

@@ -1,8 +1,10 @@
 # Challenge 5 on a single-node Docker Swarm (challenges/5/swarm): `make swarm-5` deploys the
 # stack; every task serves through the gateway; a rolling update under a steady stream of
-# requests loses none; a killed task is replaced while requests keep succeeding; a version
-# that cannot start rolls back by itself, again under requests that all succeed; and
-# `make swarm-down-5` leaves nothing behind, the swarm itself included when it made it.
+# requests loses none, and no row; so does an update of PostgreSQL itself (its volume); a
+# killed task is replaced while requests keep succeeding; a version that cannot start rolls
+# back by itself, again under requests that all succeed; and `make swarm-down-5` leaves
+# nothing behind but the database's volume (`make swarm-reset-5` deletes it), the swarm itself
+# included when it made it.
 # The tests share one stack and run in order; the last one removes it.
 
 setup() {
@@ -19,7 +21,7 @@ setup() {
 teardown() {
   stop_load
   # Whatever a failed test left: the stack, and the swarm if setup created it.
-  SWARM_STACK=$STACK SWARM_MARKER=$MARKER "$ROOT/challenges/5/swarm/stack.sh" down
+  SWARM_STACK=$STACK SWARM_MARKER=$MARKER "$ROOT/challenges/5/swarm/stack.sh" reset
   if docker image inspect "$BAD_IMAGE" >/dev/null 2>&1; then docker image rm "$BAD_IMAGE"; fi
   rm -rf "$TMP"
 }
@@ -62,8 +64,9 @@ served_by() {
   done | sort -u
 }
 serves_exactly() { [ "$(served_by "$1" 12)" = "$2" ]; }
+ALL_REPLICAS="gateway 1/1,postgres 1/1,products-service 3/3,redis 1/1,users-service 3/3"
 converged() {
-  [ "$(replicas)" = "gateway 1/1,products-service 3/3,users-service 3/3" ] \
+  [ "$(replicas)" = "$ALL_REPLICAS" ] \
     && [ -z "$(docker ps -q --filter "$(label)" --filter health=starting \
                  --filter health=unhealthy)" ]
 }
@@ -99,10 +102,10 @@ load_summary() {
 }
 
 test_stack_runs_every_replica_healthy_with_dnsrr() {
-  expect_eq "gateway 1/1,products-service 3/3,users-service 3/3" "$(replicas)" "replicas"
-  expect_eq 7 "$(docker ps -q --filter "$(label)" --filter health=healthy | wc -l)" \
+  expect_eq "$ALL_REPLICAS" "$(replicas)" "replicas"
+  expect_eq 9 "$(docker ps -q --filter "$(label)" --filter health=healthy | wc -l)" \
     "healthy containers"
-  for s in gateway users-service products-service; do
+  for s in gateway users-service products-service postgres redis; do
     expect_eq dnsrr "$(docker service inspect -f '{{.Spec.EndpointSpec.Mode}}' "${STACK}_$s")" \
       "endpoint mode of $s"
   done
@@ -113,11 +116,38 @@ test_stack_runs_every_replica_healthy_with_dnsrr() {
     '{{with .Spec.UpdateConfig}}{{.Order}} {{.FailureAction}} {{.Parallelism}}{{end}}' \
     "${STACK}_products-service")" "products update config"
   # The routing table is the swarm config made from challenges/5/routes.conf.
-  config=$(docker config ls --filter "$(label)" --format '{{.Name}}')
+  config=$(docker config ls --filter "$(label)" --format '{{.Name}}' | grep _routes-)
   expect_match "^${STACK}_routes-[0-9a-f]{12}$" "$config" "config name"
   expect_eq "$(cat "$ROOT/challenges/5/routes.conf")" \
     "$(docker config inspect -f '{{printf "%s" .Spec.Data}}' "$config")" "config content"
-  expect_eq "true" "$(docker network inspect -f '{{.Internal}}' "${STACK}_back")" "back internal"
+  expect_eq "true true true" "$(docker network inspect -f '{{.Internal}}' "${STACK}_back" \
+    "${STACK}_users-data" "${STACK}_products-data" | paste -sd' ')" "back and data internal"
+  # The database's data directory is the stack's named volume.
+  local mounts='{{range .Mounts}}{{.Destination}} {{.Type}} {{.Name}}{{"\n"}}{{end}}'
+  expect_eq "/var/lib/postgresql/data volume ${STACK}_pg-data" "$(docker inspect -f "$mounts" \
+    "$(postgres_task)" | grep '^/var/lib/postgresql/data ')" "the database's mount"
+}
+postgres_task() {
+  docker ps -q --filter "$(label)" --filter "label=com.docker.swarm.service.name=${STACK}_postgres"
+}
+
+# rows: both services' rows through the gateway (products from PostgreSQL): total and items.
+rows() {
+  curl -sS --fail-with-body --max-time 5 "$G/users?limit=100" | jq -c '[.total, .items]' \
+    && curl -sS --fail-with-body --max-time 5 -H 'Cache-Control: no-cache' \
+      "$G/products?limit=100" | jq -c '[.total, .items]'
+}
+# rows_everywhere: six reads of rows in a row succeed (each replica finds PostgreSQL again by
+# itself, on its own probe: one answer speaks for one replica only).
+rows_everywhere() { local _; for _ in 1 2 3 4 5 6; do rows >/dev/null || return 1; done; }
+# write_rows TAG: a user and a product written through the gateway, named TAG.
+write_rows() {
+  http POST "$G/users" -H 'Content-Type: application/json' \
+    --data '{"name": "'"$1"'", "email": "'"$1"'@example.org"}'
+  expect_eq 201 "$STATUS" "a user written before the update" || { echo "$BODY"; return 1; }
+  http POST "$G/products" -H 'Content-Type: application/json' \
+    --data '{"sku": "'"$1"'", "name": "'"$1"'", "price_cents": 1, "stock": 1}'
+  expect_eq 201 "$STATUS" "a product written before the update" || { echo "$BODY"; return 1; }
 }
 
 test_every_task_serves_through_the_gateway() {
@@ -136,8 +166,10 @@ test_every_task_serves_through_the_gateway() {
   expect_eq "200 false" "$STATUS $(json .partial)" "overview"
 }
 
-test_rolling_update_loses_no_request() {
+test_rolling_update_loses_no_request_and_no_row() {
   trap stop_load EXIT
+  write_rows ROLLING-1
+  rows_before=$(rows)
   before=$(task_hosts products-service)
   start_load
   sleep 1
@@ -161,6 +193,21 @@ test_rolling_update_loses_no_request() {
   [ "$requests" -ge 40 ] || fail "expected at least 40 requests during the update, got $requests"
   served=$(load_lines | awk '{ print $2 }' | sort -u)
   expect_eq "$(sort <(echo "$before") <(echo "$after"))" "$served" "tasks that answered"
+  expect_eq "$rows_before" "$(rows)" "rows after the update"
+}
+
+test_an_update_of_postgres_keeps_every_row_in_its_volume() {
+  write_rows POSTGRES-1
+  before=$(rows)
+  old=$(postgres_task)
+  # A new task (stop-first: the old one is gone before it starts) on the same volume.
+  bounded 120 docker service update --force --quiet "${STACK}_postgres"
+  expect_eq 0 "$RC" "exit status of docker service update" || { echo "$OUT"; return 1; }
+  wait_for 60 "the stack to converge after the update" converged
+  new=$(postgres_task)
+  [ "$new" != "$old" ] || fail "the PostgreSQL task was not replaced"
+  wait_for 30 "every replica reading PostgreSQL again" rows_everywhere 2>/dev/null
+  expect_eq "$before" "$(rows)" "rows after PostgreSQL was replaced"
 }
 
 test_killed_task_is_replaced_and_requests_keep_succeeding() {
@@ -212,15 +259,20 @@ test_a_version_that_cannot_start_rolls_back_with_no_failed_request() {
   expect_ge 40 "$requests" "requests during the update and its rollback"
 }
 
-test_make_swarm_down_5_leaves_nothing_behind() {
+test_make_swarm_down_5_leaves_nothing_behind_but_the_volume() {
   make_swarm swarm-down-5
   expect_eq "" "$(docker service ls -q --filter "$(label)" 2>/dev/null)" "services"
   expect_eq "" "$(docker ps -aq --filter "$(label)")" "containers"
   expect_eq "" "$(docker network ls -q --filter "$(label)")" "networks"
   expect_eq "" "$(docker network ls -q --filter "name=^${STACK}_")" "networks by name"
+  expect_eq "${STACK}_pg-data" "$(docker volume ls -q --filter "name=^${STACK}_")" \
+    "volumes after swarm-down-5"
+  make_swarm swarm-reset-5
+  expect_eq "" "$(docker volume ls -q --filter "name=^${STACK}_")" "volumes after swarm-reset-5"
   expect_eq "$SWARM_BEFORE" "$(swarm_state)" "swarm state"
   if [ "$SWARM_BEFORE" = active ]; then
     expect_eq "" "$(docker config ls -q --filter "$(label)")" "configs"
+    expect_eq "" "$(docker secret ls -q --filter "$(label)")" "secrets"
   else
     expect_eq "$GWBRIDGE_BEFORE" "$(gwbridge_present)" "docker_gwbridge present"
     expect_eq "" "$(docker network ls -q --filter name=^ingress$)" "ingress network"

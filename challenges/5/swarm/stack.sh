@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Deploys challenge 5 as a Docker Swarm stack, and removes it again.
-# Usage: challenges/5/swarm/stack.sh up|down   (run by `make swarm-5` and `make swarm-down-5`)
+# Usage: challenges/5/swarm/stack.sh up|down|reset
+#        (run by `make swarm-5`, `make swarm-down-5` and `make swarm-reset-5`)
 #
 #   up    with no swarm, creates a single-node one on 127.0.0.1 and notes that in
 #         $SWARM_MARKER; deploys stack.yaml; waits until every service has all its replicas
 #         running and healthy and the gateway answers; prints what to try.
-#   down  removes the stack, waits until its tasks and networks are gone, and leaves the
-#         swarm only if `up` created it and no other service runs in it.
+#   down  removes the stack, waits until its tasks, networks, configs and secrets are gone,
+#         and leaves the swarm only if `up` created it and no other service runs in it. The
+#         database's volume stays: the next `up` finds the rows.
+#   reset down, then deletes the database's volume: the next `up` runs sql/ again.
 #
 # Settings (environment): SWARM_STACK (challenge-5), SWARM_GATEWAY_PORT (8086),
 # SWARM_MARKER (build/swarm-created-by-us), IMAGE_PREFIX (desafios), VERSION (0.1.0).
@@ -43,7 +46,7 @@ services_of_stack() {
 converged() {
   local lines; lines=$(docker service ls --filter "label=com.docker.stack.namespace=$stack" \
     --format '{{.Replicas}}')
-  [ "$(wc -l <<<"$lines")" -eq 3 ] || return 1
+  [ "$(wc -l <<<"$lines")" -eq 5 ] || return 1
   while read -r replicas; do
     [[ $replicas =~ ^([0-9]+)/([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] \
       || return 1
@@ -83,8 +86,11 @@ up() {
   [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true ] \
     || { say "this node is a swarm worker; deploy from a manager"; exit 1; }
 
-  # A config never changes: a new routes.conf gets a new name (and the gateway rolls onto it).
+  # A config never changes: a new routes.conf gets a new name (and the gateway rolls onto it),
+  # and so do new database scripts.
   ROUTES_DIGEST=$(sha256sum "$here/../routes.conf" | cut -c1-12) \
+  SQL_DIGEST=$(cat "$here/../postgres-init.sh" "$root"/sql/users/* "$root"/sql/products/* \
+    | sha256sum | cut -c1-12) \
     docker stack deploy --resolve-image never --prune --detach=true \
       -c "$here/stack.yaml" "$stack"
   say "waiting until every replica is running and healthy"
@@ -106,6 +112,7 @@ stack_leftovers() {
   docker ps -aq --filter "$label"
   docker network ls -q --filter "$label"
   docker config ls -q --filter "$label"
+  docker secret ls -q --filter "$label"
 }
 gone() { [ -z "$(stack_leftovers)" ]; }
 
@@ -143,8 +150,20 @@ down() {
   rm -f "$marker"
 }
 
+# The database's volume outlives the stack; reset deletes it, once no container holds it.
+reset() {
+  down
+  local volume=${stack}_pg-data
+  if docker volume inspect "$volume" >/dev/null 2>&1; then
+    until_true 20 docker volume rm "$volume" >/dev/null \
+      || { say "volume $volume is still in use"; exit 1; }
+    say "volume $volume deleted: the next swarm-5 starts from empty databases"
+  fi
+}
+
 case ${1:-} in
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 up|down"; exit 2 ;;
+  reset) reset ;;
+  *) echo "usage: $0 up|down|reset"; exit 2 ;;
 esac

@@ -4,6 +4,14 @@ import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonArray;
 import com.eclipsesource.json.JsonObject;
 import com.eclipsesource.json.JsonValue;
+import data.Cache;
+import data.CacheAside;
+import data.Database;
+import data.Dependency;
+import data.Lookup;
+import data.Postgres;
+import data.Redis;
+import data.Timings;
 import java.io.IOException;
 import java.util.List;
 import kit.Log;
@@ -29,7 +37,8 @@ public final class Main {
 
     public static void main(String[] args) {
         Service.run("catalog", service -> {
-            Main catalog = new Main(service, Settings.fromEnvironment());
+            Main catalog = new Main(service, Postgres.fromEnvironment("catalog"),
+                    Redis.fromEnvironment("catalog"));
             service.routes()
                     .get("/products", catalog::handleList)
                     .post("/products", catalog::handleCreate)
@@ -38,29 +47,19 @@ public final class Main {
         });
     }
 
-    private Main(Service service, Settings settings) {
-        Database database = new Database(settings, service.metrics());
-        cache = new Cache(settings);
-        reads = new CacheAside(cache, settings, service.metrics());
+    private Main(Service service, Postgres postgres, Redis redis) {
+        Database database = new Database(postgres, service.metrics());
+        cache = new Cache(redis, "product");
+        reads = new CacheAside(cache, redis, postgres.queryTimeout(), service.metrics());
         store = new ProductStore(database);
-        for (Dependency dependency : List.of(database.health(), cache.health())) {
-            // Started, not awaited: the catalog serves /health at once and waits for its
-            // dependencies in the background, reporting them on /ready.
-            if (!Settings.imageBuild()) dependency.start();
-            service.readiness(dependency.name(), () -> {
-                if (!dependency.isUp()) throw new Exception(dependency.lastError());
-            });
-            service.metrics().gauge("catalog_" + dependency.name() + "_up",
-                    "1 while " + dependency.name() + " answers its probes.",
-                    () -> dependency.isUp() ? 1 : 0);
-        }
+        Dependency.watch(service, "catalog", database.health(), cache.health());
         service.onStop(cache::close).onStop(database::close);
     }
 
     private void handleList(Request request) throws IOException {
         int limit = request.queryInt("limit", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
         int offset = request.queryInt("offset", 0, 0, MAX_OFFSET);
-        Lookup lookup = reads.read(Cache.listKey(limit, offset), noCache(request),
+        Lookup lookup = reads.read(request, cache.keys().listPage(limit, offset),
                 () -> store.list(limit, offset));
         JsonObject page = Json.object().add("limit", limit).add("offset", offset)
                 .add("count", lookup.data().asArray().size());
@@ -69,7 +68,7 @@ public final class Main {
 
     private void handleGet(Request request) throws IOException {
         long id = request.id("id");
-        Lookup lookup = reads.read(Cache.productKey(id), noCache(request), () -> store.find(id));
+        Lookup lookup = reads.read(request, cache.keys().item(id), () -> store.find(id));
         if (!lookup.found()) throw lookup.notFound("no product with id " + id);
         respond(request, 200, lookup, body(lookup).add("views", countView(id, lookup)));
     }
@@ -77,14 +76,13 @@ public final class Main {
     private void handleCreate(Request request) throws IOException {
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
-        long start = System.nanoTime();
         // Its id is unknown until it commits: a late create invalidates the list pages only.
-        JsonObject created = store.create(product, () -> invalidateLate(0));
-        timings.postgres(System.nanoTime() - start);
+        JsonObject created =
+                timings.postgres(() -> store.create(product, () -> invalidateLate(0)));
         long id = created.get("id").asLong();
         // A "not found" cached for this id, and every list page, are now wrong.
         JsonValue invalidated = invalidate(id, timings);
-        request.header("Location", "/products/" + id);
+        request.responseHeader("Location", "/products/" + id);
         written(request, 201, created, invalidated, timings);
     }
 
@@ -92,9 +90,8 @@ public final class Main {
         long id = request.id("id");
         Product product = Product.from(request.jsonObject());
         Timings timings = new Timings();
-        long start = System.nanoTime();
-        JsonObject updated = store.update(id, product, () -> invalidateLate(id));
-        timings.postgres(System.nanoTime() - start);
+        JsonObject updated =
+                timings.postgres(() -> store.update(id, product, () -> invalidateLate(id)));
         if (updated == null) throw Problem.notFound("no product with id " + id);
         written(request, 200, updated, invalidate(id, timings), timings);
     }
@@ -108,11 +105,6 @@ public final class Main {
         List<String> keys = cache.invalidate(id);
         Log.info("late write ended", "product", id, "invalidated",
                 keys == null ? "pending until Redis is back" : String.join(",", keys));
-    }
-
-    private static boolean noCache(Request request) {
-        String control = request.header("Cache-Control");
-        return control != null && control.toLowerCase().contains("no-cache");
     }
 
     private static JsonObject body(Lookup lookup) {
@@ -130,13 +122,10 @@ public final class Main {
 
     /** The view counter in Redis ({@code INCR}), or {@code null} while Redis is down. */
     private JsonValue countView(long id, Lookup lookup) {
-        long start = System.nanoTime();
         try {
-            return Json.value(cache.countView(id));
+            return Json.value(lookup.timings().redis(() -> cache.countView(id)));
         } catch (Cache.Down e) {
             return Json.NULL;
-        } finally {
-            lookup.timings().redisSince(start);
         }
     }
 
@@ -145,9 +134,7 @@ public final class Main {
      * invalidated, or null if that must wait for Redis.
      */
     private JsonValue invalidate(long id, Timings timings) {
-        long start = System.nanoTime();
-        List<String> keys = cache.invalidate(id);
-        timings.redisSince(start);
+        List<String> keys = timings.redis(() -> cache.invalidate(id));
         if (keys == null) return Json.NULL;
         JsonArray deleted = new JsonArray();
         keys.forEach(deleted::add);
@@ -158,7 +145,8 @@ public final class Main {
     private static void written(Request request, int status, JsonObject row,
             JsonValue invalidated, Timings timings) throws IOException {
         // RFC 9211 "fwd=method": a write always goes to the origin, here PostgreSQL.
-        request.header("X-Cache", "BYPASS").header("Cache-Status", "catalog; fwd=method");
+        request.responseHeader("X-Cache", "BYPASS")
+                .responseHeader("Cache-Status", "catalog; fwd=method");
         JsonObject cacheInfo = Json.object().add("status", "bypass")
                 .add("invalidated", invalidated)
                 .add("invalidation_pending", invalidated.isNull());

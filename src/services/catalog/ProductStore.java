@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import data.Database;
 import java.time.OffsetDateTime;
 import kit.Problem;
 
@@ -59,7 +60,7 @@ final class ProductStore {
         });
     }
 
-    /** The stored product; {@code ifLate} as in {@link Database#run(ConnectionPool.Work, Runnable)}. */
+    /** The stored product; {@code ifLate} as in {@link Database#run(Database.Work, Runnable)}. */
     JsonObject create(Product product, Runnable ifLate) {
         return database.run(connection -> write(connection, CREATE, product, 0), ifLate);
     }

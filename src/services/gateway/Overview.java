@@ -50,7 +50,7 @@ final class Overview {
     /** {@code OPTIONS /api/overview}: a browser's preflight, or the methods it allows. */
     void options(Request request) throws IOException {
         if (guards.cors().handle(request.exchange())) return;
-        request.header("Allow", "GET, HEAD, OPTIONS").noContent();
+        request.responseHeader("Allow", "GET, HEAD, OPTIONS").noContent();
     }
 
     /**

@@ -1,4 +1,4 @@
-package catalog;
+package data;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +21,11 @@ final class SingleFlight<T> {
         T run();
     }
 
-    /** A result, and whether it was shared from another caller's load ("collapsed"). */
-    record Result<T>(T value, boolean collapsed) {}
+    /**
+     * A result, whether it was shared from another caller's load ("collapsed"), and how long
+     * this caller waited for that load (0 for the leader).
+     */
+    record Result<T>(T value, boolean collapsed, long waitedNanos) {}
 
     private final ConcurrentHashMap<String, CompletableFuture<T>> inFlight =
             new ConcurrentHashMap<>();
@@ -42,11 +45,15 @@ final class SingleFlight<T> {
     Result<T> run(String key, Work<T> work) {
         CompletableFuture<T> mine = new CompletableFuture<>();
         CompletableFuture<T> leader = inFlight.putIfAbsent(key, mine);
-        if (leader != null) return new Result<>(follow(leader), true);
+        if (leader != null) {
+            long start = System.nanoTime();
+            T value = follow(leader);
+            return new Result<>(value, true, System.nanoTime() - start);
+        }
         try {
             T value = work.run();
             mine.complete(value);
-            return new Result<>(value, false);
+            return new Result<>(value, false, 0);
         } catch (RuntimeException | Error e) {
             mine.completeExceptionally(e);
             throw e;

@@ -1,4 +1,4 @@
-package catalog;
+package data;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,12 +18,6 @@ import java.util.concurrent.TimeUnit;
  * that failed is closed, never handed out again.
  */
 final class ConnectionPool implements AutoCloseable {
-    /** Work done with one connection. */
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
     /** Every connection stayed in use for the whole acquire timeout: load, not an outage. */
     static final class Busy extends SQLTransientConnectionException {
         Busy(String message) {
@@ -46,15 +40,15 @@ final class ConnectionPool implements AutoCloseable {
     // JDBC's setNetworkTimeout asks for an executor to abort connections on (pgjdbc needs none).
     private static final Executor ABORT = command -> Thread.ofVirtual().start(command);
 
-    ConnectionPool(Settings settings) {
-        this.url = settings.postgresUrl();
+    ConnectionPool(Postgres settings) {
+        this.url = settings.url();
         this.size = settings.poolSize();
-        this.acquireTimeout = settings.poolAcquireTimeout();
+        this.acquireTimeout = settings.acquireTimeout();
         this.networkTimeoutMillis = (int) settings.queryTimeout().toMillis();
         this.permits = new Semaphore(size, true);
-        properties.setProperty("user", settings.postgresUser());
-        properties.setProperty("password", settings.postgresPassword());
-        properties.setProperty("ApplicationName", "catalog");
+        properties.setProperty("user", settings.user());
+        properties.setProperty("password", settings.password());
+        properties.setProperty("ApplicationName", settings.name());
         // Driver timeouts, in whole seconds (its unit): a stopped or paused server is noticed
         // within a second by the connect or a read. The whole login may take longer: its
         // SCRAM password check is costly for a JVM that has just started on a busy machine.
@@ -66,7 +60,7 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /** Runs {@code work} on a pooled connection; a connection that broke is thrown away. */
-    <T> T use(Work<T> work) throws SQLException {
+    <T> T use(Database.Work<T> work) throws SQLException {
         Connection connection = acquire();
         boolean broken = false;
         try {
@@ -114,7 +108,12 @@ final class ConnectionPool implements AutoCloseable {
 
     private Connection acquire() throws SQLException {
         try {
-            if (!permits.tryAcquire(acquireTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            long start = System.nanoTime();
+            // A request that waited through a stall of this process, not behind the others,
+            // gets a little more: right after a docker pause they all arrive at once.
+            if (!permits.tryAcquire(acquireTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    && !(Stall.met(start, acquireTimeout.toNanos())
+                            && permits.tryAcquire(Stall.GRACE_MILLIS, TimeUnit.MILLISECONDS))) {
                 throw new Busy("all " + size + " connections busy for "
                         + acquireTimeout.toMillis() + " ms");
             }

@@ -1,12 +1,9 @@
-package catalog;
+package data;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -16,15 +13,23 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
- * The Redis side of the catalog: cached answers with a TTL, view counters, and invalidation.
- * Every call is bounded by short timeouts; when Redis fails, the call throws {@link Down} and
- * the caller answers from PostgreSQL instead (a bypass), never with an error of its own.
+ * The Redis side of a cached table: cached answers with a TTL, view counters, and
+ * invalidation. Every call is bounded by short timeouts; when Redis fails, the call throws
+ * {@link Down} and the caller answers from PostgreSQL instead (a bypass), never with an error
+ * of its own.
+ *
+ * <p>Whenever this process starts to use Redis (at start, and after every outage) it first
+ * forgets every cached row and list page: a write made while Redis could not be reached, by
+ * this replica or by another (which may have died since), may have made any of them stale,
+ * and nobody is left who knows which. The cost is a cold cache after each outage.
  */
-final class Cache implements AutoCloseable {
+public final class Cache implements AutoCloseable {
     /** Redis is down or did not answer in time: bypass the cache. */
-    static final class Down extends Exception {
+    public static final class Down extends Exception {
         Down(String why, Throwable cause) {
             super(why, cause, false, false);
         }
@@ -35,46 +40,44 @@ final class Cache implements AutoCloseable {
 
     /** What is stored for an id that does not exist, so repeated misses skip PostgreSQL. */
     static final String NOT_FOUND = "not-found";
-    /**
-     * The generation of the cached list pages, part of every page's key in Redis. A write moves
-     * it on, and every page cached before is out of reach at once, left to expire: nothing to
-     * enumerate, nothing an eviction or a TTL can make the catalog forget. It has no TTL, so
-     * Redis (maxmemory-policy volatile-lru) never evicts it.
-     */
-    static final String LIST_GENERATION = "products:lists:generation";
-    private static final String LIST_PREFIX = "products:list:";
+
+    /** How many keys one SCAN step returns at most while the cache is emptied. */
+    private static final int SCAN_COUNT = 500;
 
     private final JedisPool pool;
     private final Dependency health;
-    // Deletions that failed while Redis was down: done before the cache is trusted again,
-    // or Redis would come back with answers older than the writes made in the meantime.
-    private final Set<String> pendingDeletes = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean pendingNewGeneration = new AtomicBoolean();
+    private final CacheKeys keys;
 
-    Cache(Settings settings) {
+    /**
+     * The cache of the rows called {@code entity} ("product"): keys {@code product:7}, list
+     * pages {@code products:list:...}, view counters {@code views:product:7}.
+     */
+    public Cache(Redis settings, String entity) {
         GenericObjectPoolConfig<Jedis> config = new GenericObjectPoolConfig<>();
-        config.setMaxTotal(settings.redisPoolSize());
-        config.setMaxIdle(settings.redisPoolSize());
+        config.setMaxTotal(settings.poolSize());
+        config.setMaxIdle(settings.poolSize());
         // commons-pool2 waits forever for a free connection by default; a cache must not.
-        config.setMaxWait(settings.redisTimeout());
+        config.setMaxWait(settings.timeout());
         config.setJmxEnabled(false); // no MBean per pool: nothing here reads JMX
-        int timeout = (int) settings.redisTimeout().toMillis();
-        pool = new JedisPool(config, new HostAndPort(settings.redisHost(), settings.redisPort()),
-                DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(timeout)
-                        .socketTimeoutMillis(timeout)
-                        .clientName("catalog")
-                        .build());
+        int timeout = (int) settings.timeout().toMillis();
+        DefaultJedisClientConfig client = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .clientName(settings.name())
+                .build();
+        pool = new JedisPool(config,
+                new RedisSockets(new HostAndPort(settings.host(), settings.port()), client),
+                client);
+        keys = new CacheKeys(entity);
         health = new Dependency("redis", this::probe);
     }
 
-    static String productKey(long id) {
-        return "product:" + id;
+    public CacheKeys keys() {
+        return keys;
     }
 
-    /** A list page's key as a request names it; {@link #resolve} gives its key in Redis. */
-    static String listKey(int limit, int offset) {
-        return LIST_PREFIX + "limit=" + limit + ":offset=" + offset;
+    public Dependency health() {
+        return health;
     }
 
     /**
@@ -84,18 +87,8 @@ final class Cache implements AutoCloseable {
      * the generation on meanwhile can never be hidden by what the load brings back.
      */
     String resolve(String key) throws Down {
-        if (!key.startsWith(LIST_PREFIX)) return key;
-        String generation = call(jedis -> jedis.get(LIST_GENERATION));
-        return LIST_PREFIX + "g" + (generation == null ? "0" : generation) + ":"
-                + key.substring(LIST_PREFIX.length());
-    }
-
-    static String viewsKey(long id) {
-        return "views:product:" + id;
-    }
-
-    Dependency health() {
-        return health;
+        if (!keys.isListPage(key)) return key;
+        return keys.inGeneration(key, call(jedis -> jedis.get(keys.generation())));
     }
 
     /** The entry under {@code key}, or {@code null} on a miss: GET and TTL in one round trip. */
@@ -116,31 +109,29 @@ final class Cache implements AutoCloseable {
         return ttl;
     }
 
-    /** Counts one more view of product {@code id} and returns the count. */
-    long countView(long id) throws Down {
-        return call(jedis -> jedis.incr(viewsKey(id)));
+    /** Counts one more view of row {@code id} and returns the count. */
+    public long countView(long id) throws Down {
+        return call(jedis -> jedis.incr(keys.views(id)));
     }
 
     /**
-     * Deletes the cached product {@code id} (0: none) and puts every cached list page out of
-     * reach, as any of them may show it. If Redis is down, this waits and runs before the cache
-     * is used again. Returns what was invalidated, or {@code null} when it had to wait.
+     * Deletes the cached row {@code id} (0: none) and puts every cached list page out of reach,
+     * as any of them may show it. Returns what was invalidated, or {@code null} when Redis is
+     * down: then everything is forgotten before Redis is used again.
      */
-    List<String> invalidate(long id) {
+    public List<String> invalidate(long id) {
         try {
             return call(jedis -> {
                 List<String> done = new ArrayList<>();
                 if (id > 0) {
-                    jedis.del(productKey(id));
-                    done.add(productKey(id));
+                    jedis.del(keys.item(id));
+                    done.add(keys.item(id));
                 }
-                long next = jedis.incr(LIST_GENERATION);
-                done.add(LIST_PREFIX + "g" + (next - 1) + ":*");
+                long next = jedis.incr(keys.generation());
+                done.add(keys.pagesOf(next - 1));
                 return done;
             });
         } catch (Down e) {
-            if (id > 0) pendingDeletes.add(productKey(id));
-            pendingNewGeneration.set(true);
             return null;
         }
     }
@@ -162,30 +153,27 @@ final class Cache implements AutoCloseable {
         return ttlSeconds + ThreadLocalRandom.current().nextInt(-spread, spread + 1);
     }
 
-    private void deletePending(Jedis jedis) {
-        // Taken out one by one, so a key added meanwhile by a new write stays for next time.
-        List<String> keys = new ArrayList<>();
-        for (String key : pendingDeletes) if (pendingDeletes.remove(key)) keys.add(key);
-        boolean newGeneration = pendingNewGeneration.getAndSet(false);
-        try {
-            if (!keys.isEmpty()) jedis.del(keys.toArray(String[]::new));
-            if (newGeneration) jedis.incr(LIST_GENERATION);
-        } catch (JedisException e) {
-            pendingDeletes.addAll(keys);
-            if (newGeneration) pendingNewGeneration.set(true);
-            throw e;
-        }
-    }
-
     private void probe() {
         // Not through call(): that refuses to talk to a Redis believed down.
         try (Jedis jedis = pool.getResource()) {
             jedis.ping();
-            deletePending(jedis);
+            if (!health.isUp()) forgetAll(jedis);
         } catch (JedisException e) {
             pool.clear();
             throw e;
         }
+    }
+
+    /** Deletes every cached row and puts every list page out of reach (view counts stay). */
+    private void forgetAll(Jedis jedis) {
+        ScanParams rows = new ScanParams().match(keys.allItems()).count(SCAN_COUNT);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> step = jedis.scan(cursor, rows);
+            if (!step.getResult().isEmpty()) jedis.del(step.getResult().toArray(String[]::new));
+            cursor = step.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        jedis.incr(keys.generation());
     }
 
     private <T> T call(Function<Jedis, T> command) throws Down {

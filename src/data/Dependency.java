@@ -1,4 +1,4 @@
-package catalog;
+package data;
 
 import java.io.EOFException;
 import java.net.ConnectException;
@@ -9,19 +9,22 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import kit.Log;
+import kit.Service;
 
 /**
- * What the catalog currently believes about one dependency (PostgreSQL or Redis). A virtual
+ * What a service currently believes about one dependency (PostgreSQL or Redis). A virtual
  * thread probes it: every second while it is up, and with growing pauses while it is down, so
  * a dependency that starts late or comes back is picked up by itself, and a dead one is not
  * hammered. A request that runs into an outage reports it with {@link #failed}, so the
- * requests after it fail fast instead of each waiting for its own timeout.
+ * requests after it fail fast instead of each waiting for its own timeout. Until the first
+ * probe ends it is neither up nor down: not ready, but not refused to a request either.
  */
-final class Dependency {
+public final class Dependency {
     /** Returns normally when the dependency answers; throws when it does not. */
     @FunctionalInterface
     interface Probe {
@@ -32,11 +35,15 @@ final class Dependency {
     static final Duration FIRST_RETRY = Duration.ofMillis(200);
     /** The longest pause between retries: also the longest a recovery goes unnoticed. */
     static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    /** The longest a service waits at start for its first probes: PostgreSQL's login timeout. */
+    static final Duration FIRST_PROBES = Duration.ofSeconds(3);
 
     private final String name;
     private final Probe probe;
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean up;
+    private volatile boolean checked;
+    private final CountDownLatch firstCheck = new CountDownLatch(1);
     private volatile String lastError = "not checked yet";
     private volatile Instant downSince = Instant.now();
     private volatile boolean stopped;
@@ -46,19 +53,56 @@ final class Dependency {
         this.probe = probe;
     }
 
-    String name() {
+    /**
+     * Starts watching {@code dependencies} in the background and reports them on the service's
+     * {@code /ready} and as metrics ({@code catalog_postgres_up}, named after {@code prefix}).
+     * Waits for their first probes, {@link #FIRST_PROBES} at most, so that the first requests
+     * find a connection open (a cold JVM's first login may take longer than a query's deadline);
+     * then the service serves {@code /health} and reaches its dependencies when they are there.
+     * The image build's training run has none to watch.
+     */
+    public static void watch(Service service, String prefix, Dependency... dependencies) {
+        for (Dependency dependency : dependencies) {
+            if (!Service.isTrainingRun()) dependency.start();
+            service.readiness(dependency.name, () -> {
+                if (!dependency.isUp()) throw new Exception(dependency.lastError());
+            });
+            service.metrics().gauge(prefix + "_" + dependency.name + "_up",
+                    "1 while " + dependency.name + " answers its probes.",
+                    () -> dependency.isUp() ? 1 : 0);
+        }
+        if (Service.isTrainingRun()) return;
+        long until = System.nanoTime() + FIRST_PROBES.toNanos();
+        try {
+            for (Dependency dependency : dependencies) {
+                dependency.firstCheck.await(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String name() {
         return name;
     }
 
-    boolean isUp() {
+    public boolean isUp() {
         return up;
+    }
+
+    /**
+     * Whether it is known to be down: it failed a probe or a request since it last answered.
+     * A dependency not probed yet is not down, so a service just started tries it.
+     */
+    public boolean isDown() {
+        return checked && !up;
     }
 
     /**
      * Why it is down, for {@code /ready} and 503 answers: a few words, never an address or a
      * driver's message (those go to the log).
      */
-    String lastError() {
+    public String lastError() {
         return lastError;
     }
 
@@ -70,7 +114,7 @@ final class Dependency {
 
     /** Starts the probing thread; the dependency counts as down until the first probe passes. */
     Dependency start() {
-        Thread.ofVirtual().name("watch-" + name).start(this::watch);
+        Thread.ofVirtual().name("watch-" + name).start(this::probeForever);
         return this;
     }
 
@@ -79,7 +123,7 @@ final class Dependency {
         wake.release();
     }
 
-    private void watch() {
+    private void probeForever() {
         Duration retry = FIRST_RETRY;
         while (!stopped) {
             try {
@@ -98,14 +142,19 @@ final class Dependency {
     }
 
     private void markUp() {
-        if (up) return;
-        up = true;
-        Log.info("dependency up", "dependency", name,
-                "down_ms", Duration.between(downSince, Instant.now()).toMillis());
+        if (!up) {
+            up = true;
+            Log.info("dependency up", "dependency", name,
+                    "down_ms", Duration.between(downSince, Instant.now()).toMillis());
+        }
+        checked = true; // after up: never down for a moment on the way up
+        firstCheck.countDown();
     }
 
     private void markDown(Throwable cause) {
         lastError = reason(cause);
+        checked = true;
+        firstCheck.countDown();
         if (!up) return;
         up = false;
         downSince = Instant.now();

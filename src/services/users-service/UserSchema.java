@@ -1,40 +1,46 @@
 package usersservice;
 
-import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
+import data.Schema;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import kit.Fields;
 
-/** A user of the shop: an id, a display name and a unique e-mail address. */
-record User(long id, String name, String email) {
+/** A user of the shop: a display name and a unique e-mail address (sql/users/). */
+final class UserSchema extends Schema {
     static final int MAX_NAME = 100;
     static final int MAX_EMAIL = 254;
+    private static final List<String> COLUMNS = List.of("name", "email");
     // Deliberately loose: one @, something on each side, a dot in the domain. Real checks
     // send a mail; a stricter pattern only rejects valid addresses.
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
-    JsonObject toJson() {
-        return Json.object().add("id", id).add("name", name).add("email", email);
+    UserSchema() {
+        super("users", "user", COLUMNS, "email");
     }
 
-    /** The fields of a create or a full replace: all required. */
-    static User from(long id, JsonObject body) {
+    @Override
+    public Map<String, Object> whole(JsonObject body) {
         Fields fields = new Fields(body).only("name", "email");
-        String name = fields.string("name", MAX_NAME);
-        String email = email(fields);
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("name", fields.string("name", MAX_NAME));
+        values.put("email", email(fields));
         fields.check();
-        return new User(id, name, email);
+        return values;
     }
 
-    /** A partial update: the fields given replace those of {@code current}. */
-    User patch(JsonObject body) {
+    @Override
+    public Map<String, Object> changes(JsonObject body) {
         Fields fields = new Fields(body).only("name", "email");
         if (body.isEmpty()) fields.error("body", "names no field to change (name, email)");
-        String newName = fields.has("name") ? fields.string("name", MAX_NAME) : name;
-        String newEmail = fields.has("email") ? email(fields) : email;
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (fields.has("name")) values.put("name", fields.string("name", MAX_NAME));
+        if (fields.has("email")) values.put("email", email(fields));
         fields.check();
-        return new User(id, newName, newEmail);
+        return values;
     }
 
     private static String email(Fields fields) {

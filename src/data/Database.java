@@ -1,5 +1,6 @@
-package catalog;
+package data;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -17,8 +18,15 @@ import kit.Problem;
  * PostgreSQL as the handlers see it: one statement per {@link #run}, answered within the
  * deadline or turned into a 503 problem. While PostgreSQL is known to be down, calls fail at
  * once instead of each waiting for a timeout; {@link Dependency} notices when it is back.
+ * Before its first probe they are tried: a service just started does the work it can.
  */
-final class Database implements AutoCloseable {
+public final class Database implements AutoCloseable {
+    /** Work done with one connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     private final ConnectionPool pool;
     private final Dependency health;
     private final Duration deadline;
@@ -28,18 +36,19 @@ final class Database implements AutoCloseable {
     private static final String RUNNING = "running";
     private static final String ENDED = "ended";
     private static final String LATE = "late";
-
-    Database(Settings settings, Metrics metrics) {
+    /** Metrics are named after the service: {@code catalog_db_queries_total}. */
+    public Database(Postgres settings, Metrics metrics) {
         pool = new ConnectionPool(settings);
         deadline = settings.queryTimeout();
         health = new Dependency("postgres", this::probe);
-        queries = metrics.counter("catalog_db_queries_total",
+        String prefix = settings.name() + "_db_";
+        queries = metrics.counter(prefix + "queries_total",
                 "Statements sent to PostgreSQL for requests (health probes not counted).");
-        metrics.gauge("catalog_db_pool_in_use", "Pooled connections in use.", pool::inUse);
-        metrics.gauge("catalog_db_pool_idle", "Pooled connections idle.", pool::idle);
+        metrics.gauge(prefix + "pool_in_use", "Pooled connections in use.", pool::inUse);
+        metrics.gauge(prefix + "pool_idle", "Pooled connections idle.", pool::idle);
     }
 
-    Dependency health() {
+    public Dependency health() {
         return health;
     }
 
@@ -47,17 +56,17 @@ final class Database implements AutoCloseable {
      * Runs {@code work} on a pooled connection within the deadline. PostgreSQL down, slow or
      * out of connections is a 503 problem; a {@link Problem} thrown by the work passes through.
      */
-    <T> T run(ConnectionPool.Work<T> work) {
+    public <T> T run(Work<T> work) {
         return run(work, null);
     }
 
     /**
-     * {@link #run(ConnectionPool.Work)}, for a write: when the caller is answered 503 because
+     * {@link #run(Work)}, for a write: when the caller is answered 503 because
      * the deadline passed, the statement goes on and may still commit, so {@code ifLate} runs
      * once it has ended, whatever its outcome (to delete cached copies it may have made stale).
      */
-    <T> T run(ConnectionPool.Work<T> work, Runnable ifLate) {
-        if (!health.isUp()) throw unavailable(health.lastError());
+    public <T> T run(Work<T> work, Runnable ifLate) {
+        if (health.isDown()) throw unavailable(health.lastError());
         queries.inc();
         AtomicReference<String> phase = new AtomicReference<>(RUNNING);
         Future<T> future = executor.submit(() -> {
@@ -68,7 +77,7 @@ final class Database implements AutoCloseable {
             }
         });
         try {
-            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return await(future);
         } catch (TimeoutException e) {
             // Ended just now after all: its result is the answer.
             if (!phase.compareAndSet(RUNNING, LATE)) return result(future);
@@ -84,6 +93,24 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for {@code future} within the deadline, not counting a stall of this process
+     * ({@link Stall}): a statement sent just before a {@code docker pause} would otherwise time
+     * out right after the thaw, although PostgreSQL answered at once. (PostgreSQL's
+     * statement_timeout or the driver's socket timeout would not do: this wait also covers
+     * taking a connection and opening one, and it is this wait that misfires.)
+     */
+    private <T> T await(Future<T> future)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long start = System.nanoTime();
+        try {
+            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (!Stall.met(start, deadline.toNanos())) throw e;
+            return future.get(Stall.GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     private <T> T result(Future<T> ended) {
         try {
             return ended.get();
@@ -96,7 +123,7 @@ final class Database implements AutoCloseable {
     }
 
     /** Runs on its own thread, so an outage is reported even after the caller gave up. */
-    private <T> T use(ConnectionPool.Work<T> work) throws SQLException {
+    private <T> T use(Work<T> work) throws SQLException {
         try {
             return pool.use(work);
         } catch (ConnectionPool.Busy busy) {
@@ -126,7 +153,7 @@ final class Database implements AutoCloseable {
 
     private static Problem unavailable(String why) {
         return Problem.unavailable("PostgreSQL is unavailable (" + why
-                + "); cached items are still served, and it is retried in the background")
+                + "); it is retried in the background")
                 .header("Retry-After", "1");
     }
 

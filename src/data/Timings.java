@@ -1,4 +1,4 @@
-package catalog;
+package data;
 
 import com.eclipsesource.json.Json;
 import com.eclipsesource.json.JsonObject;
@@ -8,18 +8,35 @@ import com.eclipsesource.json.JsonValue;
  * How long one request waited on each dependency, for the combined response: it shows at a
  * glance what a cache hit saves. A dependency the request did not use shows {@code null}.
  */
-final class Timings {
+public final class Timings {
+    /** Work whose duration counts towards one dependency. */
+    @FunctionalInterface
+    public interface Timed<T, E extends Exception> {
+        T run() throws E;
+    }
+
     private final long start = System.nanoTime();
     private long redisNanos = -1;
     private long postgresNanos = -1;
 
-    /** Adds the time since {@code startNanos} (a {@link System#nanoTime()}) to Redis. */
-    void redisSince(long startNanos) {
-        redisNanos = add(redisNanos, System.nanoTime() - startNanos);
+    /** Runs {@code work} and adds its duration, whatever its outcome, to PostgreSQL's. */
+    public <T, E extends Exception> T postgres(Timed<T, E> work) throws E {
+        long begin = System.nanoTime();
+        try {
+            return work.run();
+        } finally {
+            postgres(System.nanoTime() - begin);
+        }
     }
 
-    void redis(long nanos) {
-        redisNanos = add(redisNanos, nanos);
+    /** Runs {@code work} and adds its duration, whatever its outcome, to Redis'. */
+    public <T, E extends Exception> T redis(Timed<T, E> work) throws E {
+        long begin = System.nanoTime();
+        try {
+            return work.run();
+        } finally {
+            redisNanos = add(redisNanos, System.nanoTime() - begin);
+        }
     }
 
     /** Adds {@code nanos} spent on PostgreSQL, or waiting for another request's query. */
@@ -27,7 +44,7 @@ final class Timings {
         postgresNanos = add(postgresNanos, nanos);
     }
 
-    JsonObject toJson() {
+    public JsonObject toJson() {
         return Json.object()
                 .add("redis", millis(redisNanos))
                 .add("postgres", millis(postgresNanos))
