@@ -1,12 +1,5 @@
 package data;
 
-import java.io.EOFException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -152,33 +145,14 @@ public final class Dependency {
     }
 
     private void markDown(Throwable cause) {
-        lastError = reason(cause);
+        lastError = Failure.reason(cause);
         checked = true;
         firstCheck.countDown();
         if (!up) return;
         up = false;
         downSince = Instant.now();
         Log.warn("dependency down", "dependency", name, "reason", lastError,
-                "error", describe(cause));
-    }
-
-    /** What went wrong, in words fit for a client: the kind of failure, not its text. */
-    static String reason(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) return "connection refused";
-            if (t instanceof UnknownHostException) return "its name does not resolve";
-            if (t instanceof SocketTimeoutException) return "no answer in time";
-            if (t instanceof NoRouteToHostException) return "unreachable";
-            if (t instanceof SocketException || t instanceof EOFException) {
-                return "connection lost";
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("57P")) {
-                return "shutting down or starting up";
-            }
-            if (t.getCause() == t) break;
-        }
-        return "failed (" + e.getClass().getSimpleName() + ")";
+                "error", Failure.describe(cause));
     }
 
     private void pause(Duration duration) {
@@ -187,13 +161,5 @@ public final class Dependency {
         } catch (InterruptedException e) {
             stopped = true;
         }
-    }
-
-    private static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        String text = root.getClass().getSimpleName() + message;
-        return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 }

@@ -140,8 +140,17 @@ rows() {
 # rows_everywhere: six reads of rows in a row succeed (each replica finds PostgreSQL again by
 # itself, on its own probe: one answer speaks for one replica only).
 rows_everywhere() { local _; for _ in 1 2 3 4 5 6; do rows >/dev/null || return 1; done; }
-# write_rows TAG: a user and a product written through the gateway, named TAG.
+# all_ready: every replica behind the gateway says it is ready (its /ready, which checks its
+# database), as the gateway's /health reports them. A task is healthy as soon as it serves
+# (/health), which may be before it has logged in to PostgreSQL.
+all_ready() {
+  curl -sf --max-time 5 "$G/health" | jq -e '[.upstreams[].replicas[].state]
+    | length > 0 and all(. == "ready")' >/dev/null
+}
+# write_rows TAG: a user and a product written through the gateway, named TAG, once every
+# replica is ready.
 write_rows() {
+  wait_for 30 "every replica ready" all_ready
   http POST "$G/users" -H 'Content-Type: application/json' \
     --data '{"name": "'"$1"'", "email": "'"$1"'@example.org"}'
   expect_eq 201 "$STATUS" "a user written before the update" || { echo "$BODY"; return 1; }
