@@ -7,7 +7,8 @@
 # directly, through nginx, through the gateway, through the gateway's rate limiter, and
 # through the HTTPS gateway; and a sixth, writes through the gateway: each connection creates
 # a product, then reads it back (tests/5/write.lua), so PostgreSQL commits every other
-# request. They take turns for ROUNDS rounds (the median is kept), so a busy machine weighs on
+# request. First, the gateway's first minute: req/s per 2 s window from its start, and when it
+# first reached 90% of the minute's last 20 s. Then they take turns for ROUNDS rounds (the median is kept), so a busy machine weighs on
 # all alike. Bounded: a warm-up through each gateway until its JIT compiler
 # is done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION
 # per target (3 to 9 minutes in all); everything it started is removed at the end.
@@ -153,6 +154,21 @@ warm_up() {
     echo "$1: warm-up $(( SECONDS - start )) s, its compiler then used $(( after - before )) ms"
   else echo "$1: warm-up $(( SECONDS - start )) s"; fi
 }
+# curve TARGET: TARGET's req/s in each 2 s window of its first minute of load, from the start of
+# a container that has served nothing yet (wrk -t2 -cCONNECTIONS, one run per window, in one
+# container), space-separated.
+curve() {
+  timeout 150 docker run --rm --name "$WRK_NAME" --network "$NETWORK" -e URL="${url[$1]}" \
+    -e CONNECTIONS="$CONNECTIONS" --entrypoint sh "$WRK_IMAGE" -c '
+      for i in $(seq 30); do wrk -t2 -c"$CONNECTIONS" -d2s "$URL"; done' \
+    | awk '/^Requests\/sec:/ { printf "%s%.0f", (n++ ? " " : ""), $2 } END { print "" }'
+}
+# first_at CURVE STEADY: the seconds of load after which a window first reached 90% of STEADY.
+first_at() {
+  awk -v steady="$2" '{ for (i = 1; i <= NF; i++) if ($i >= 0.9 * steady) { print i * 2; exit } }
+    END { if (NR == 0 || i > NF) print "never" }' <<<"$1"
+}
+started_curve=$(curve gateway)
 warmed="$(warm_up gateway); $(warm_up https)"
 for t in direct nginx limiter write; do
   wrk -d5s ${script[$t]:+-s "${script[$t]}"} "${url[$t]}" >/dev/null
@@ -188,6 +204,14 @@ ratios() {
   printf '%-28s %6sx %7sx %7sx\n' "$3" "$(ratio "${rps[$1]}" "${rps[$2]}")" \
     "$(ratio "${p50[$1]}" "${p50[$2]}")" "$(ratio "${p99[$1]}" "${p99[$2]}")"
 }
+echo "gateway's first minute (req/s per 2 s window, from its start): $started_curve"
+# Its warm req/s: the median of the minute's last 20 s (the same windows, measured alike).
+curve_warm=$(tr ' ' '\n' <<<"$started_curve" | tail -10 | sort -g | awk '{ v[NR] = $1 }
+  END { print v[int((NR + 1) / 2)] }')
+warm_in=$(first_at "$started_curve" "$curve_warm")
+echo "90% of the minute's last 20 s (median $curve_warm req/s) first reached after: $warm_in s" \
+  "of load (target: 10 s)"
+record challenge-5 gateway "seconds of load to 90% of warm req/s (target <= 10)" "$warm_in" s
 ratios gateway nginx "gateway / nginx"
 ratios limiter gateway "rate limiter / gateway"
 ratios https gateway "HTTPS / HTTP (gateway)"
