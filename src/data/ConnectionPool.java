@@ -106,6 +106,19 @@ final class ConnectionPool implements AutoCloseable {
                 || state.equals("57P03"); // cannot connect now: the server is starting
     }
 
+    /**
+     * Whether {@code e} means PostgreSQL cannot serve this service now, whatever the statement:
+     * a connection failure, or a refusal to open one (login refused or not allowed, too many
+     * connections, out of resources, no such database). A 503, not a bug in a statement.
+     */
+    static boolean isUnavailable(SQLException e) {
+        String state = e.getSQLState();
+        return isConnectionFailure(e)
+                || state.startsWith("28") // invalid authorization: password, pg_hba.conf
+                || state.startsWith("53") // insufficient resources: too many connections, ...
+                || state.equals("3D000"); // the database does not exist
+    }
+
     private Connection acquire() throws SQLException {
         try {
             long start = System.nanoTime();

@@ -129,7 +129,7 @@ public final class Database implements AutoCloseable {
         } catch (ConnectionPool.Busy busy) {
             throw busy;
         } catch (SQLException e) {
-            if (ConnectionPool.isConnectionFailure(e)) health.failed(e);
+            if (ConnectionPool.isUnavailable(e)) health.failed(e);
             throw e;
         }
     }
@@ -143,7 +143,7 @@ public final class Database implements AutoCloseable {
 
     private RuntimeException translate(Throwable cause) {
         if (cause instanceof ConnectionPool.Busy busy) return unavailable(busy.getMessage());
-        if (cause instanceof SQLException sql && ConnectionPool.isConnectionFailure(sql)) {
+        if (cause instanceof SQLException sql && ConnectionPool.isUnavailable(sql)) {
             return unavailable(health.lastError());
         }
         if (cause instanceof RuntimeException runtime) return runtime; // a Problem, or a bug

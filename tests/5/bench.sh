@@ -158,7 +158,7 @@ warm_up() {
 # a container that has served nothing yet (wrk -t2 -cCONNECTIONS, one run per window, in one
 # container), space-separated.
 curve() {
-  timeout 150 docker run --rm --name "$WRK_NAME" --network "$NETWORK" -e URL="${url[$1]}" \
+  timeout 150 docker run --rm --init --name "$WRK_NAME" --network "$NETWORK" -e URL="${url[$1]}" \
     -e CONNECTIONS="$CONNECTIONS" --entrypoint sh "$WRK_IMAGE" -c '
       for i in $(seq 30); do wrk -t2 -c"$CONNECTIONS" -d2s "$URL"; done' \
     | awk '/^Requests\/sec:/ { printf "%s%.0f", (n++ ? " " : ""), $2 } END { print "" }'
@@ -205,12 +205,14 @@ ratios() {
     "$(ratio "${p50[$1]}" "${p50[$2]}")" "$(ratio "${p99[$1]}" "${p99[$2]}")"
 }
 echo "gateway's first minute (req/s per 2 s window, from its start): $started_curve"
-# Its warm req/s: the median of the minute's last 20 s (the same windows, measured alike).
+# Its warm req/s: the larger of the warm rounds' median and the median of the minute's last
+# 20 s (a gateway still warming at the end of the minute would flatter itself with the second).
 curve_warm=$(tr ' ' '\n' <<<"$started_curve" | tail -10 | sort -g | awk '{ v[NR] = $1 }
   END { print v[int((NR + 1) / 2)] }')
-warm_in=$(first_at "$started_curve" "$curve_warm")
-echo "90% of the minute's last 20 s (median $curve_warm req/s) first reached after: $warm_in s" \
-  "of load (target: 10 s)"
+warm=$(( curve_warm > rps[gateway] ? curve_warm : rps[gateway] ))
+warm_in=$(first_at "$started_curve" "$warm")
+echo "90% of the gateway's warm req/s ($warm) first reached after: $warm_in s of load" \
+  "(target: 10 s)"
 record challenge-5 gateway "seconds of load to 90% of warm req/s (target <= 10)" "$warm_in" s
 ratios gateway nginx "gateway / nginx"
 ratios limiter gateway "rate limiter / gateway"

@@ -226,7 +226,8 @@ fault() {
     met_at_least "$MIN_DURING" "$out" "$injected" || true
   end_fault "$kind" "$n" "$service"
   ended=$(now_ms)
-  trap - EXIT
+  # From here a failed wait still stops the load, so that it cannot run into the next drill.
+  trap "touch '$TMP/stop'; wait $loader || true" EXIT
   start=$(now_ms)
   wait_for "$(var RECOVERY "${n}_$check")" "challenge $n to recover from $service $kind" \
     "recovered_${n}_$check"
@@ -234,6 +235,7 @@ fault() {
   sleep 0.3 # a request or two after it
   touch "$TMP/stop"
   wait "$loader"
+  trap - EXIT
   judge_load "$n" "$out" "$pattern" "$injected" "$ended" "$(var SHOWS "${n}_$check")"
   expect_eq "$(var CALLER_STATE "$n")" "$(caller_state "$n")" \
     "state, start time and restarts of $(var CALLER "$n")"
@@ -251,6 +253,11 @@ abandon() {
     "recovered_${2}_$check" || true
   wait "$4" || true
 }
+
+# What "within a second" means through challenge 5's gateway, measured from here: the service
+# answers within a second (a 700 ms deadline on PostgreSQL, 250 ms on Redis), and the way
+# through the gateway and Docker's port gets half a second on a busy machine.
+WITHIN_A_SECOND_MS=1500
 
 # How long recovery may take once a fault ends. PostgreSQL killed replays its log at start,
 # and the catalog probes a dead dependency every 2 s at most; B's breaker, once open, waits
@@ -374,7 +381,7 @@ during_5_postgres() {
   for _ in 1 2 3; do
     ask 5 /products/2 -H 'Cache-Control: no-cache'
     explained 5 "$1" || return
-    expect_le 1000 "$MS" "ms for a product read that needs PostgreSQL" || return
+    expect_le "$WITHIN_A_SECOND_MS" "$MS" "ms for a product read that needs PostgreSQL" || return
   done
   ask 5 /api/overview
   if [ "$2" = cut ]; then
@@ -411,7 +418,7 @@ during_5_redis() {
   for _ in 1 2 3; do
     ask 5 /products/3
     expect_eq "200 BYPASS" "$STATUS $(header x-cache)" "a read" || return
-    expect_le 1000 "$MS" "ms for a read without Redis" || return
+    expect_le "$WITHIN_A_SECOND_MS" "$MS" "ms for a read without Redis" || return
   done
   if products_ready; then failed "products-service ready without Redis"; fi
 }

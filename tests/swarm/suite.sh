@@ -214,7 +214,8 @@ test_an_update_of_postgres_keeps_every_row_in_its_volume() {
   expect_eq 0 "$RC" "exit status of docker service update" || { echo "$OUT"; return 1; }
   wait_for 60 "the stack to converge after the update" converged
   new=$(postgres_task)
-  [ "$new" != "$old" ] || fail "the PostgreSQL task was not replaced"
+  [ -n "$old" ] && [ -n "$new" ] && [ "$new" != "$old" ] \
+    || fail "the PostgreSQL task was not replaced (before: '$old', after: '$new')"
   wait_for 30 "every replica reading PostgreSQL again" rows_everywhere 2>/dev/null
   expect_eq "$before" "$(rows)" "rows after PostgreSQL was replaced"
 }
