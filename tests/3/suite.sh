@@ -269,6 +269,29 @@ test_no_cache_requests_share_one_query() {
   expect_ge 1 "$(grep -c '; collapsed' <<<"$results")" "answers that shared a query"
 }
 
+# A catalog given a password PostgreSQL refuses: every read that needs PostgreSQL is a 503 that
+# says why, at once, and /ready names it; what it has of Redis is no concern here (no-cache).
+test_a_refused_password_is_a_503_that_says_so() {
+  local name="$COMPOSE_PROJECT_NAME-wrong-password" wrong port
+  wrong="$(dirname "$SECRET")/wrong-password" port=$(free_port "$PORT")
+  printf 'not-the-password' >"$wrong" && chmod 644 "$wrong"
+  trap "docker rm -f $name >/dev/null 2>&1" EXIT
+  docker create --name "$name" --label "test.run=$TEST_RUN_ID" \
+    --network "${COMPOSE_PROJECT_NAME}_edge" -p "127.0.0.1:$port:8080" \
+    -e POSTGRES_HOST=postgres -e POSTGRES_DB=catalog -e POSTGRES_USER=catalog \
+    -e POSTGRES_PASSWORD_FILE=/run/secrets/db-password -e REDIS_HOST=redis \
+    -v "$wrong:/run/secrets/db-password:ro" "$IMAGE_PREFIX/catalog:$VERSION" >/dev/null
+  docker network connect "${COMPOSE_PROJECT_NAME}_data" "$name"
+  docker start "$name" >/dev/null
+  wait_for 30 "the second catalog's /health" curl -sf "http://127.0.0.1:$port/health"
+  refused() { curl -s "http://127.0.0.1:$port/ready" \
+    | jq -e '.checks.postgres == "down: its password was refused"' >/dev/null; }
+  wait_for 10 "its /ready to say the password was refused" refused
+  http GET "http://127.0.0.1:$port/products/1" -H 'Cache-Control: no-cache'
+  expect_eq "503 PostgreSQL is unavailable (its password was refused); it is retried in the background" \
+    "$STATUS $(json .detail)" "a read that needs PostgreSQL"
+}
+
 test_a_write_answered_503_still_invalidates_the_cache_when_it_commits() {
   get /products/8; get /products/8
   expect_eq HIT "$(header x-cache)" "product 8 cached"
