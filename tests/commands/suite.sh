@@ -26,6 +26,12 @@ mk() { bounded 900 make --no-print-directory -C "$ROOT" "$@"; }
 # then cover it).
 usable() {
   local n=$1 port
+  # What an earlier test of this suite left of challenge N (a test that failed half-way, or a
+  # volume that down keeps) is ours to remove; anything else is someone's and is not touched.
+  if [[ " ${STARTED:-} " == *" $n "* ]]; then
+    docker compose -f "$ROOT/challenges/$n/compose.yaml" -p "challenge-$n" down -v \
+      --remove-orphans -t 1 >/dev/null 2>&1 || true
+  fi
   for port in ${PORTS[$n]}; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       skip "port $port is taken on 127.0.0.1, so make run-$n cannot publish there"

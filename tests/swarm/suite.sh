@@ -16,6 +16,9 @@ setup() {
   remember SWARM_BEFORE "$(swarm_state)"
   remember GWBRIDGE_BEFORE "$(gwbridge_present)"
   make_swarm swarm-5
+  # Swarm starts every task at once: a service may be serving before PostgreSQL is, and finds
+  # it on a later probe (2 s apart at most).
+  wait_for 60 "every replica ready" all_ready
 }
 
 teardown() {
