@@ -245,9 +245,10 @@ test_log_values_are_cut_to_1024_characters() {
 test_requests_past_max_in_flight_are_shed_with_503() {
   before MAX_IN_FLIGHT=2
   local slow=()
-  for _ in 1 2; do curl -s -o /dev/null --max-time 10 "$URL/slow?ms=1500" & slow+=($!); done
+  # Long enough that both are in their handler together even on a busy machine.
+  for _ in 1 2; do curl -s -o /dev/null --max-time 15 "$URL/slow?ms=4000" & slow+=($!); done
   # Both in their handler: nothing else is sent meanwhile, so a third request is refused.
-  wait_for 5 "two requests in flight" refused /health
+  wait_for 8 "two requests in flight" refused /health
   http GET "$URL/items/1"
   expect_problem 503
   expect_eq 1 "$(header retry-after)" "Retry-After"
