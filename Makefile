@@ -1,5 +1,5 @@
-# Builds the course's images with Docker (javac and jlink run inside the build: see the
-# Dockerfile), and runs, tests and measures the five challenges. `make` alone lists the targets.
+# Builds the course's images with Docker (javac and jlink run inside the build: see
+# Dockerfile.base), and runs, tests and measures the five challenges. `make` lists the targets.
 
 ## Images are named $(IMAGE_PREFIX)/NAME:$(VERSION); the compose files use the same defaults.
 IMAGE_PREFIX ?= desafios
@@ -7,7 +7,7 @@ IMAGE_PREFIX ?= desafios
 VERSION ?= 0.1.0
 ## Everything the build writes goes under this folder; `make clean` removes it.
 BUILD := build
-## The JDK image that builds the Java images (the Dockerfile's first stage) and runs keytool.
+## The JDK image that builds the Java images (the first stage of Dockerfile.base) and runs keytool.
 JDK_IMAGE := eclipse-temurin:25-jdk
 
 export IMAGE_PREFIX VERSION
@@ -64,27 +64,27 @@ build: $(stamps)/base.image $(SERVICES:%=$(stamps)/%.image) $(stamps)/client.ima
 # holds the image's id. With --network none: the build needs nothing from outside (the
 # jars are vendored), and the AOT training run must reach nothing but itself. No builder is
 # chosen: the Docker CLI picks BuildKit where it is installed, the classic builder otherwise;
-# the Dockerfile uses nothing that only one of them has.
+# Dockerfile.base uses nothing that only one of them has.
 define docker_build
 	@mkdir -p $(@D)
 	docker build -q --network none $(4) -t $(2) $(3) >$(1) 2>$(1).log || { cat $(1).log; exit 1; }
 endef
 
-# What every Java image is built from (the Dockerfile's stages 1 to 5); a service adds its own
+# What every Java image is built from (stages 1 to 5 of Dockerfile.base); a service adds its own
 # folder. .dockerignore keeps everything else out of the build context.
-java_inputs := Dockerfile .dockerignore src/jars.lock $(wildcard src/vendor/*.jar src/build/* \
+java_inputs := Dockerfile.base .dockerignore src/jars.lock $(wildcard src/vendor/*.jar src/build/* \
   src/kit/*.java src/jvm/*.options)
 
 $(stamps)/base.image: $(java_inputs) $(stamps)/base.present
-	$(call docker_build,$@,$(IMAGE_PREFIX)/base:$(VERSION),.,--target base)
+	$(call docker_build,$@,$(IMAGE_PREFIX)/base:$(VERSION),.,-f Dockerfile.base --target base)
 
-# One image per folder of src/services/: the Dockerfile's `service` stage for that folder. Each
-# is built on the data module (src/data/) too, whether its `libraries` names it or not.
+# One image per folder of src/services/: the `service` stage of Dockerfile.base for that folder.
+# Each is built on the data module (src/data/) too, whether its `libraries` names it or not.
 define service_rules
 $(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/data/*.java) \
     $(wildcard src/services/$(1)/*) $(shell find src/services/$(1)/resources -type f 2>/dev/null) \
     $(stamps)/$(1).present
-	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,--target service --build-arg SERVICE=$(1))
+	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,-f Dockerfile.base --target service --build-arg SERVICE=$(1))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 

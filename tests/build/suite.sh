@@ -161,7 +161,7 @@ test_make_build_needs_only_docker_make_and_bash_and_no_second_time() {
 
 test_no_build_file_names_a_cpu_architecture() {
   local files found
-  files=$(git -C "$ROOT" ls-files 'Dockerfile' '*/Dockerfile' '.dockerignore' 'Makefile' \
+  files=$(git -C "$ROOT" ls-files 'Dockerfile.base' '*/Dockerfile' '.dockerignore' 'Makefile' \
     '*.mk' 'src/build/*' 'challenges/*/compose*.yaml' 'challenges/*/swarm/*.yaml')
   # file:line:text, except lines whose text is a comment (which says why it names one).
   found=$(cd "$ROOT" && grep -niE 'x86[-_]64|amd64|aarch64|arm64' $files \
