@@ -176,6 +176,17 @@ rss_mb() {
   awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"
 }
 
+# cpu_ns CONTAINER: CPU time the container has used, in ns (cgroup v1 or v2; 0 if unknown).
+cpu_ns() {
+  local id; id=$(docker inspect -f '{{.Id}}' "$1")
+  if [ -r "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" ]; then
+    cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
+  elif [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
+    awk '$1 == "usage_usec" { print $2 * 1000 }' \
+      "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
+  else echo 0; fi
+}
+
 # record SECTION SUBJECT METRIC VALUE [UNIT]: a row of `make bench`'s results table when a
 # bench runs under tests/bench/run (which defines `row`); nothing when run on its own.
 record() { if declare -F row >/dev/null; then row "$@"; fi; }
