@@ -49,11 +49,7 @@ public record Postgres(
                 Service.isTrainingRun() ? "" : Config.secretFile("POSTGRES_PASSWORD_FILE"),
                 name,
                 Config.integer("DB_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 64),
-                millis("DB_ACQUIRE_TIMEOUT_MS", DEFAULT_ACQUIRE_TIMEOUT_MS, 10, 10_000),
-                millis("DB_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 50, 30_000));
-    }
-
-    static Duration millis(String name, int defaultValue, int min, int max) {
-        return Duration.ofMillis(Config.integer(name, defaultValue, min, max));
+                Config.millis("DB_ACQUIRE_TIMEOUT_MS", DEFAULT_ACQUIRE_TIMEOUT_MS, 10, 10_000),
+                Config.millis("DB_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 50, 30_000));
     }
 }

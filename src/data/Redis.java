@@ -38,7 +38,7 @@ public record Redis(
                 Config.integer("REDIS_PORT", DEFAULT_PORT, 1, 65535),
                 name,
                 Config.integer("REDIS_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 256),
-                Postgres.millis("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 10, 10_000),
+                Config.millis("REDIS_TIMEOUT_MS", DEFAULT_TIMEOUT_MS, 10, 10_000),
                 Config.integer("CACHE_TTL_SECONDS", DEFAULT_TTL_SECONDS, 1, 86_400),
                 Config.integer("NOT_FOUND_TTL_SECONDS", DEFAULT_NOT_FOUND_TTL_SECONDS, 1, 3_600));
     }

@@ -3,6 +3,7 @@ package kit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Configuration from environment variables. A bad value stops the service at start-up with a
@@ -38,6 +39,11 @@ public final class Config {
     /** An integer within [min, max]. */
     public static int integer(String name, int defaultValue, int min, int max) {
         return (int) number(name, defaultValue, min, max);
+    }
+
+    /** A duration given in milliseconds, within [min, max] ms. */
+    public static Duration millis(String name, int defaultValue, int min, int max) {
+        return Duration.ofMillis(integer(name, defaultValue, min, max));
     }
 
     /** A long within [min, max]. */

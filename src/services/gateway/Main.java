@@ -28,8 +28,8 @@ public final class Main {
         Service.run("gateway", service -> {
             service.trainsHttps(); // challenge 5 gives it a keystore
             Path file = Path.of(Config.string("ROUTES_FILE", DEFAULT_ROUTES_FILE));
-            Duration connect = Duration.ofMillis(
-                    Config.integer("CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000));
+            Duration connect =
+                    Config.millis("CONNECT_TIMEOUT_MS", DEFAULT_CONNECT_TIMEOUT_MS, 1, 60_000);
             Duration eject = Duration.ofSeconds(
                     Config.integer("EJECT_SECONDS", DEFAULT_EJECT_SECONDS, 0, 3600));
             RouteTable table = Service.isTrainingRun() && !Files.exists(file)

@@ -138,6 +138,6 @@ public final class Main {
     }
 
     private static Duration millis(String name, int defaultValue) {
-        return Duration.ofMillis(Config.integer(name, defaultValue, 1, 600_000));
+        return Config.millis(name, defaultValue, 1, 600_000);
     }
 }
