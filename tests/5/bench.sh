@@ -5,13 +5,14 @@
 # speaks only HTTPS (a keystore made by challenge 5's make rule) on the same internal network,
 # then loads GET /products/1 with wrk from inside that network five ways: products-service
 # directly, through nginx, through the gateway, through the gateway's rate limiter, and
-# through the HTTPS gateway; and a sixth, writes through the gateway: each connection creates
-# a product, then reads it back (tests/5/write.lua), so PostgreSQL commits every other
-# request. First, the gateway's first minute: req/s per 2 s window from its start, and when it
-# first reached 90% of the minute's last 20 s. Then they take turns for ROUNDS rounds (the median is kept), so a busy machine weighs on
-# all alike. Bounded: a warm-up through each gateway until its JIT compiler
-# is done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION
-# per target (3 to 9 minutes in all); everything it started is removed at the end. Last,
+# through the HTTPS gateway; and a sixth, writes through the gateway: each product is
+# created, read back and deleted (tests/5/write.lua), so PostgreSQL commits two requests in
+# three. First, the gateway's first minute: req/s per 2 s window from its start, and when it
+# first reached 90% of the minute's last 20 s. Then they take turns for ROUNDS rounds (the
+# median is kept), so a busy machine weighs on all alike. Bounded: a warm-up through each
+# gateway until its JIT compiler is done (at most WARMUP_MAX, 180 s, each) and 5 s for the
+# others, then ROUNDS x DURATION per target (3 to 9 minutes in all); everything it started is
+# removed at the end. Last,
 # tests/5/bench-published.sh: the stack make run-5 starts, through its published port.
 # Usage: tests/5/bench.sh   (needs the gateway, users-service, products-service, wrk images)
 set -Eeuo pipefail
@@ -171,7 +172,7 @@ done
 
 printf 'challenge 5: wrk -t2 -c%s -d%s, %s rounds (median), from the back network,' \
   "$CONNECTIONS" "$DURATION" "$ROUNDS"
-printf ' GET /products/1 (write: POST /products then GET it), one replica\n%s\n' "$warmed"
+printf ' GET /products/1 (write: POST, GET, DELETE of a product), one replica\n%s\n' "$warmed"
 printf '%-28s %7s %8s %8s %6s %10s %10s\n' target "req/s" "p50 ms" "p99 ms" errors \
   "proxy cpu" "upstream"
 printf '%-28s %7s %8s %8s %6s %10s %10s\n' "" "" "" "" "" "us/req" "cpu us/req"
@@ -182,7 +183,7 @@ for t in "${targets[@]}"; do
   errors=$(awk '{ s += $4 } END { print s + 0 }' "$results/$t")
   label=$(case $t in direct) echo "products-service (direct)";; nginx) echo "nginx 1.26 (proxy)";;
     gateway) echo "gateway";; limiter) echo "gateway, rate limiter";;
-    https) echo "gateway over HTTPS";; write) echo "gateway, write (POST, GET)";; esac)
+    https) echo "gateway over HTTPS";; write) echo "gateway, write (POST/GET/DEL)";; esac)
   proxy_us=$(median 5 "$results/$t") upstream_us=$(median 6 "$results/$t")
   [ "$t" = direct ] && proxy_us=-
   printf '%-28s %7s %8s %8s %6s %10s %10s\n' "$label" "${rps[$t]}" "${p50[$t]}" "${p99[$t]}" \
