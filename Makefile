@@ -111,13 +111,18 @@ update-jars: ## Fetch with Maven the jar versions src/jars.lock names, into src/
 
 .SECONDEXPANSION:
 
+# Compose writes a terminal's "erase line" (ESC [2K) before each log line even into a pipe:
+# invisible on a screen, noise in a saved log.
+no_line_erase := sed 's/\x1b\[2K//g'
+
 .PHONY: run-%
 run-%: $$(call stamps_of,$$*) ## Start challenge N (run-1 … run-5), wait until healthy, print what to try.
 	@test -f challenges/$*/compose.yaml || { echo "no challenge $* (have: $(CHALLENGES))"; exit 2; }
 	@test $(OBSERVE) = off || test -f challenges/$*/compose.observe.yaml \
 	  || { echo "challenge $* has no Prometheus overlay (challenges/$*/compose.observe.yaml)"; exit 2; }
 	$(call compose,$*) up -d --wait || { echo; echo "challenge $* did not become healthy;" \
-	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20; exit 1; }
+	  "the last log lines:"; $(call compose,$*) logs --no-color --tail 20 | $(no_line_erase); \
+	  exit 1; }
 	@echo; cat $(or $(try_file_$*),challenges/$*/try.txt)
 	@test $(OBSERVE) = off || echo "Prometheus: http://$$($(call compose,$*) port prometheus 9090)" \
 	  "(its HTTP API; queries to try: challenges/$*/README.md, Watch it)"
