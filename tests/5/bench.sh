@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Challenge 5's bench: what the gateway costs, next to nginx doing the same job, and what its
-# rate limiter and HTTPS cost. Starts its own compose project (one replica of each service,
-# tests/5/bench-routes.conf), nginx 1.26 with tests/5/nginx.conf and a second gateway that
-# speaks only HTTPS (a keystore made by challenge 5's make rule) on the same internal network,
-# then loads GET /products/1 with wrk from inside that network five ways: products-service
-# directly, through nginx, through the gateway, through the gateway's rate limiter, and
-# through the HTTPS gateway; and a sixth, writes through the gateway: each product is
-# created, read back and deleted (tests/5/write.lua), so PostgreSQL commits two requests in
-# three. First, the gateway's first minute: req/s per 2 s window from its start, and when it
-# first reached 90% of the minute's last 20 s. Then they take turns for ROUNDS rounds (the
-# median is kept), so a busy machine weighs on all alike. Bounded: a warm-up through each
-# gateway until its JIT compiler is done (at most WARMUP_MAX, 180 s, each) and 5 s for the
-# others, then ROUNDS x DURATION per target (3 to 9 minutes in all); everything it started is
-# removed at the end. Last,
+# Challenge 5's bench: what the gateway costs, next to nginx doing the same job, and what its rate
+# limiter and HTTPS cost. Starts its own compose project (one replica of each service,
+# tests/5/bench-routes.conf), nginx 1.26 with tests/5/nginx.conf, the JDK floor (the least proxy on
+# the gateway's two JDK HTTP stacks, tests/5/JdkFloorProxy.java) and a second gateway that speaks
+# only HTTPS (a keystore made by challenge 5's make rule) on the same internal network, then loads
+# GET /products/1 with wrk from inside that network six ways: products-service directly, through
+# nginx, through the JDK floor, through the gateway, through its rate limiter, and through the
+# HTTPS gateway; and a seventh, writes through the gateway: each product is created, read back and
+# deleted (tests/5/write.lua), so PostgreSQL commits two requests in three. First, the gateway's
+# first minute: req/s per 2 s window from its start, and when it first reached 90% of the minute's
+# last 20 s. Then they take turns for ROUNDS rounds (the median is kept), so a busy machine weighs
+# on all alike. Bounded: a warm-up through each gateway and the JDK floor until its JIT compiler is
+# done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION per target
+# (3 to 9 minutes in all); everything it started is removed at the end. Last,
 # tests/5/bench-published.sh: the stack make run-5 starts, through its published port.
 # Usage: tests/5/bench.sh   (needs the gateway, users-service, products-service, wrk images)
 set -Eeuo pipefail
@@ -30,12 +30,13 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 WRK_IMAGE=$IMAGE_PREFIX/wrk:$VERSION
 NGINX_NAME=$COMPOSE_PROJECT_NAME-nginx
+FLOOR_NAME=$COMPOSE_PROJECT_NAME-jdk-floor
 TLS_NAME=$COMPOSE_PROJECT_NAME-gateway-tls
 WRK_NAME=$COMPOSE_PROJECT_NAME-wrk
 NETWORK=${COMPOSE_PROJECT_NAME}_back
 
 cleanup() {
-  docker rm -f "$WRK_NAME" "$NGINX_NAME" "$TLS_NAME" >/dev/null 2>&1 || true
+  docker rm -f "$WRK_NAME" "$NGINX_NAME" "$FLOOR_NAME" "$TLS_NAME" >/dev/null 2>&1 || true
   compose down -v --remove-orphans >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -96,6 +97,14 @@ limits=(--cpus 1 --memory 256m --read-only)
 docker run -d --name "$NGINX_NAME" --network "$NETWORK" --network-alias nginx "${limits[@]}" \
   --tmpfs /var/cache/nginx --tmpfs /var/lib/nginx --tmpfs /var/run \
   -v "$PWD/tests/5/nginx.conf:/etc/nginx/conf.d/default.conf:ro" nginx:1.26 >/dev/null
+# The JDK floor: tests/5/JdkFloorProxy.java, run from source in the JDK image with the
+# services' own JVM options and the gateway's limits.
+docker run -d --name "$FLOOR_NAME" --network "$NETWORK" --network-alias jdk-floor \
+  "${limits[@]}" --tmpfs /tmp -v "$PWD/tests/5/JdkFloorProxy.java:/bench/JdkFloorProxy.java:ro" \
+  -v "$PWD/src/jvm/service.options:/bench/service.options:ro" eclipse-temurin:25-jdk \
+  java @/bench/service.options /bench/JdkFloorProxy.java http://products-service:8080 >/dev/null
+floor_listening() { docker logs "$FLOOR_NAME" 2>&1 | grep -qx listening; }
+wait_for 60 "the JDK floor proxy to listen" floor_listening
 keystore=$results/secrets/gateway.p12
 make -s TLS_KEYSTORE_5="$keystore" TLS_CERT_5="$results/secrets/gateway.crt" \
   "$results/secrets/gateway.crt" >/dev/null
@@ -111,17 +120,19 @@ wait_for 60 "the HTTPS gateway to be healthy" tls_healthy
 declare -A url=(
   [direct]=http://products-service:8080/products/1
   [nginx]=http://nginx:8080/products/1
+  [floor]=http://jdk-floor:8080/products/1
   [gateway]=http://gateway:8080/products/1
   [limiter]=http://gateway:8080/limited/1
   [https]=https://gateway-tls:8443/products/1
   [write]=http://gateway:8080/products
 )
 declare -A proxy=([direct]=$(container products-service) [nginx]=$NGINX_NAME
+  [floor]=$FLOOR_NAME
   [gateway]=$(container gateway) [limiter]=$(container gateway) [https]=$TLS_NAME
   [write]=$(container gateway))
 # What wrk runs besides a GET of the URL: the write target's script.
 declare -A script=([write]=/bench/write.lua)
-targets=(direct nginx gateway limiter https write)
+targets=(direct nginx floor gateway limiter https write)
 # Whose memory is reported: both gateways and the service behind them (the direct target).
 declare -A rss_name=([gateway]=gateway [https]="gateway over HTTPS" [direct]=products-service)
 declare -A idle_rss
@@ -160,7 +171,7 @@ first_at() {
     END { if (NR == 0 || i > NF) print "never" }' <<<"$1"
 }
 started_curve=$(curve gateway)
-warmed="$(warm_up gateway); $(warm_up https)"
+warmed="$(warm_up gateway); $(warm_up https); $(warm_up floor)"
 for t in direct nginx limiter write; do
   wrk -d5s ${script[$t]:+-s "${script[$t]}"} "${url[$t]}" >/dev/null
 done
@@ -182,6 +193,7 @@ for t in "${targets[@]}"; do
   p99[$t]=$(median 3 "$results/$t")
   errors=$(awk '{ s += $4 } END { print s + 0 }' "$results/$t")
   label=$(case $t in direct) echo "products-service (direct)";; nginx) echo "nginx 1.26 (proxy)";;
+    floor) echo "JDK floor (least proxy)";;
     gateway) echo "gateway";; limiter) echo "gateway, rate limiter";;
     https) echo "gateway over HTTPS";; write) echo "gateway, write (POST/GET/DEL)";; esac)
   proxy_us=$(median 5 "$results/$t") upstream_us=$(median 6 "$results/$t")
@@ -208,9 +220,13 @@ record challenge-5 gateway "seconds of load to 90% of warm req/s (target <= 10)"
 ratios gateway nginx "gateway / nginx"
 ratios limiter gateway "rate limiter / gateway"
 ratios https gateway "HTTPS / HTTP (gateway)"
+# cpu_ratio A B: A's proxy CPU per request over B's (medians of the rounds).
+cpu_ratio() { ratio "$(median 5 "$results/$1")" "$(median 5 "$results/$2")"; }
+echo "proxy CPU per request: gateway / nginx $(cpu_ratio gateway nginx)x," \
+  "JDK floor / nginx $(cpu_ratio floor nginx)x, gateway / JDK floor $(cpu_ratio gateway floor)x"
 rps_ratio=$(ratio "${rps[gateway]}" "${rps[nginx]}")
 p99_ratio=$(ratio "${p99[gateway]}" "${p99[nginx]}")
-cpu_ratio=$(ratio "$(median 5 "$results/gateway")" "$(median 5 "$results/nginx")")
+cpu_ratio=$(cpu_ratio gateway nginx)
 # verdict VALUE OP LIMIT: "met" or "missed".
 verdict() { awk -v v="$1" -v l="$3" -v op="$2" \
   'BEGIN { ok = (op == ">=") ? v >= l : v <= l; print ok ? "met" : "missed" }'; }
@@ -233,6 +249,7 @@ done
 record challenge-5 "gateway/nginx" "req/s ratio (target >= 1.0)" "$rps_ratio" x
 record challenge-5 "gateway/nginx" "p99 ratio (target <= 1.0)" "$p99_ratio" x
 record challenge-5 "gateway/nginx" "proxy CPU per request ratio (target <= 1.3)" "$cpu_ratio" x
+record challenge-5 "JDK floor/nginx" "proxy CPU per request ratio" "$(cpu_ratio floor nginx)" x
 record challenge-5 "HTTPS/HTTP" "req/s ratio (gateway)" \
   "$(ratio "${rps[https]}" "${rps[gateway]}")" x
 record challenge-5 "limiter/none" "req/s ratio (gateway)" \
