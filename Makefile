@@ -80,11 +80,12 @@ $(stamps)/base.image: $(java_inputs) $(stamps)/base.present
 
 # One image per folder of src/services/: the `service` stage of Dockerfile.base for that folder.
 # Each is built on the data module (src/data/) too, whether its `libraries` names it or not.
+service_build_args = -f Dockerfile.base --target service --build-arg SERVICE=$(1)
 define service_rules
 $(stamps)/$(1).image: $(stamps)/base.image $(java_inputs) $(wildcard src/data/*.java) \
     $(wildcard src/services/$(1)/*) $(shell find src/services/$(1)/resources -type f 2>/dev/null) \
     $(stamps)/$(1).present
-	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,-f Dockerfile.base --target service --build-arg SERVICE=$(1))
+	$$(call docker_build,$$@,$(IMAGE_PREFIX)/$(1):$(VERSION),.,$$(call service_build_args,$(1)))
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
 

@@ -176,15 +176,26 @@ rss_mb() {
   awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status"
 }
 
-# cpu_ns CONTAINER: CPU time the container has used, in ns (cgroup v1 or v2; 0 if unknown).
+# cpu_ns CONTAINER: CPU time used by the container's main process and every process it started,
+# in ns (0 when /proc does not show them: Docker in a VM). Not the container's cgroup: that
+# counts the healthchecks Docker runs beside them too (a JVM every 2 s for the Java services),
+# which would read as a cost of each request.
 cpu_ns() {
-  local id; id=$(docker inspect -f '{{.Id}}' "$1")
-  if [ -r "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" ]; then
-    cat "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage"
-  elif [ -r "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat" ]; then
-    awk '$1 == "usage_usec" { print $2 * 1000 }' \
-      "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"
-  else echo 0; fi
+  local pid ticks=0 p; pid=$(docker inspect -f '{{.State.Pid}}' "$1")
+  [ -r "/proc/$pid/stat" ] || { echo 0; return; }
+  local level=("$pid") all=()
+  while [ ${#level[@]} -gt 0 ]; do
+    all+=("${level[@]}")
+    # shellcheck disable=SC2207 # process ids, one word each
+    level=($(for p in "${level[@]}"; do ps -o pid= --ppid "$p" || true; done))
+  done
+  for p in "${all[@]}"; do
+    # Its own and its ended children's user and system time: fields 14 to 17 of its stat,
+    # counted after the command's name in brackets.
+    ticks=$(( ticks + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null \
+      | awk '{ print $12 + $13 + $14 + $15 }' || echo 0) ))
+  done
+  echo $(( ticks * 1000000000 / $(getconf CLK_TCK) ))
 }
 
 # record SECTION SUBJECT METRIC VALUE [UNIT]: a row of `make bench`'s results table when a

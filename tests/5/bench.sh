@@ -12,8 +12,9 @@
 # last 20 s. Then they take turns for ROUNDS rounds (the median is kept), so a busy machine weighs
 # on all alike. Bounded: a warm-up through each gateway and the JDK floor until its JIT compiler is
 # done (at most WARMUP_MAX, 180 s, each) and 5 s for the others, then ROUNDS x DURATION per target
-# (3 to 9 minutes in all); everything it started is removed at the end. Last,
-# tests/5/bench-published.sh: the stack make run-5 starts, through its published port.
+# (about 7 minutes in all with the part below, at most about 15); everything it started is removed
+# at the end. Last, tests/5/bench-published.sh: the stack make run-5 starts, through its published
+# port.
 # Usage: tests/5/bench.sh   (needs the gateway, users-service, products-service, wrk images)
 set -Eeuo pipefail
 cd "$(dirname "$0")/../.."
@@ -98,13 +99,16 @@ docker run -d --name "$NGINX_NAME" --network "$NETWORK" --network-alias nginx "$
   --tmpfs /var/cache/nginx --tmpfs /var/lib/nginx --tmpfs /var/run \
   -v "$PWD/tests/5/nginx.conf:/etc/nginx/conf.d/default.conf:ro" nginx:1.26 >/dev/null
 # The JDK floor: tests/5/JdkFloorProxy.java, run from source in the JDK image with the
-# services' own JVM options and the gateway's limits.
+# services' own JVM options, the kit's JDK settings (kit.JdkDefaults) and the gateway's limits.
 docker run -d --name "$FLOOR_NAME" --network "$NETWORK" --network-alias jdk-floor \
   "${limits[@]}" --tmpfs /tmp -v "$PWD/tests/5/JdkFloorProxy.java:/bench/JdkFloorProxy.java:ro" \
   -v "$PWD/src/jvm/service.options:/bench/service.options:ro" eclipse-temurin:25-jdk \
-  java @/bench/service.options /bench/JdkFloorProxy.java http://products-service:8080 >/dev/null
+  java @/bench/service.options -Dsun.net.httpserver.nodelay=true \
+  -Djdk.httpclient.keepalive.timeout=20 /bench/JdkFloorProxy.java http://products-service:8080 \
+  >/dev/null
 floor_listening() { docker logs "$FLOOR_NAME" 2>&1 | grep -qx listening; }
-wait_for 60 "the JDK floor proxy to listen" floor_listening
+wait_for 60 "the JDK floor proxy to listen" floor_listening \
+  || { docker logs "$FLOOR_NAME" 2>&1 | tail -20; exit 1; }
 keystore=$results/secrets/gateway.p12
 make -s TLS_KEYSTORE_5="$keystore" TLS_CERT_5="$results/secrets/gateway.crt" \
   "$results/secrets/gateway.crt" >/dev/null
@@ -195,7 +199,7 @@ for t in "${targets[@]}"; do
   label=$(case $t in direct) echo "products-service (direct)";; nginx) echo "nginx 1.26 (proxy)";;
     floor) echo "JDK floor (least proxy)";;
     gateway) echo "gateway";; limiter) echo "gateway, rate limiter";;
-    https) echo "gateway over HTTPS";; write) echo "gateway, write (POST/GET/DEL)";; esac)
+    https) echo "gateway over HTTPS";; write) echo "gateway, create/read/delete";; esac)
   proxy_us=$(median 5 "$results/$t") upstream_us=$(median 6 "$results/$t")
   [ "$t" = direct ] && proxy_us=-
   printf '%-28s %7s %8s %8s %6s %10s %10s\n' "$label" "${rps[$t]}" "${p50[$t]}" "${p99[$t]}" \

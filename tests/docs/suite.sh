@@ -26,10 +26,12 @@ targets() {
     | sed -E 's/.*make( +-[a-zA-Z]+)* +//; s/-N$/-1/; s/-NAME$/-kit/' | sort -u
 }
 
-# paths PAGE: the repository paths PAGE shows in code or links to, relative to the root.
+# paths PAGE: the repository paths PAGE shows in code or links to, relative to the root; a
+# code span that is only a file name of the top folder (`Dockerfile.base`, `Makefile`) is one.
 paths() {
   local dir; dir=$(dirname "$1")
   {
+    code "$1" | grep -xE '(Dockerfile[A-Za-z.]*|Makefile|\.dockerignore)' || true
     code "$1" | grep -oE '(^|[ "(=:])(\.\./)*(src|challenges|tests|sql|docs|\.ci)/[A-Za-z0-9_./-]+' \
       | sed -E 's/^[ "(=:]//' | while read -r p; do
         case $p in ../*) (cd "$ROOT/$dir" && realpath -m --relative-to="$ROOT" "$p") ;;

@@ -262,23 +262,23 @@ RECOVERY_3_postgres=30 RECOVERY_3_redis=15 RECOVERY_4_service_a=20
 RECOVERY_5_users_service=20 RECOVERY_5_products_service=20 RECOVERY_5_postgres=30
 RECOVERY_5_redis=15
 
-# cached_while_postgres_fails N FAULT CHECK...: with PostgreSQL failing, challenge N's cached
+# cached_while_postgres_fails N PATTERN CHECK...: with PostgreSQL failing, challenge N's cached
 # product is still served from Redis within the limit, and each of three reads that need
-# PostgreSQL is explained, and passes the command CHECK as well.
+# PostgreSQL is explained (its detail matches PATTERN) and passes the command CHECK as well.
 cached_while_postgres_fails() {
-  local n=$1 fault=$2; shift 2
+  local n=$1 pattern=$2; shift 2
   ask "$n" /products/1
   expect_eq "200 HIT" "$STATUS $(header x-cache)" "a cached product" || return
   within_limit "$n" "a cached product" || return
   for _ in 1 2 3; do
     ask "$n" /products/2 -H 'Cache-Control: no-cache'
-    explained "$n" "$fault" || return
+    explained "$n" "$pattern" || return
     "$@" || return
   done
 }
+retry_after_is_1() { expect_eq 1 "$(header retry-after)" "Retry-After"; }
 # Challenge 3, PostgreSQL gone: cached products are still served, a read that needs PostgreSQL
 # is a 503 that names it, and /ready says which dependency is down.
-retry_after_is_1() { expect_eq 1 "$(header retry-after)" "Retry-After"; }
 during_3_postgres() {
   cached_while_postgres_fails 3 "$1" retry_after_is_1 || return
   ask 3 /ready
@@ -371,16 +371,16 @@ test_5_products_service_killed() { fault kill 5 products-service products-servic
 test_5_products_service_paused() { fault pause 5 products-service products-service /products/1; }
 test_5_products_service_cut_off() { fault cut 5 products-service products-service /products/1; }
 
+read_within_a_second() {
+  expect_le "$THROUGH_THE_GATEWAY_WITHIN_A_SECOND_MS" "$MS" \
+    "ms for a product read that needs PostgreSQL"
+}
 # Challenge 5, PostgreSQL gone: cached products still come through the gateway, a product
 # read that needs PostgreSQL is a 503 problem naming it within a second, and products-service
 # is not ready. The overview's products come from Redis: killed or paused, PostgreSQL is gone
 # for users-service too, so the overview is partial, without its users; cut off, it is gone
 # only from products-service's network (products-data), so users-service still answers and
 # the overview is whole.
-read_within_a_second() {
-  expect_le "$THROUGH_THE_GATEWAY_WITHIN_A_SECOND_MS" "$MS" \
-    "ms for a product read that needs PostgreSQL"
-}
 during_5_postgres() {
   cached_while_postgres_fails 5 "$1" read_within_a_second || return
   ask 5 /api/overview
