@@ -67,6 +67,8 @@ phase() {
     read -r rps p50 p99 errors <<<"$(wrk_summary "$(cat "$tmp/out$(tr '/' '-' <<<"$route")")")"
     printf '%-24s %-12s %7s %8s %8s %6s %10s\n' "$1" "$route" "$rps" "$p50" "$p99" "$errors" \
       "$cpu_us"
+    # Which errors: wrk's own lines (answers that were not 2xx, or sockets that failed).
+    [ "$errors" = 0 ] || grep -E '^ *(Non-2xx|Socket errors)' "$tmp/out$(tr '/' '-' <<<"$route")"
     record challenge-5-published "$route" "req/s, $1" "$rps" req/s
     record challenge-5-published "$route" "latency p99, $1" "$p99" ms
     record challenge-5-published "$route" "errors, $1" "$errors"
